@@ -1,0 +1,3 @@
+"""Tuntas: Standar Pelayanan Minimal untuk pemerintah daerah."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,48 @@
+"""``tuntas init``: migrate, then load the regions and the SPM catalog (idempotent)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tuntas.katalog.reference import CatalogError, load_catalog
+from tuntas.katalog.services import catalog_sync
+from tuntas.wilayah.loader import RegionDataError
+from tuntas.wilayah.services import region_load_all
+
+
+class Command(BaseCommand):
+    help = "Siapkan basis data: migrasi, data wilayah Kemendagri, dan katalog SPM (aman diulang)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--tanpa-wilayah", action="store_true", help="lewati pemuatan data wilayah"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            catalog = load_catalog()
+        except CatalogError as exc:
+            raise CommandError(str(exc)) from exc
+        if not options["tanpa_wilayah"]:
+            start = time.perf_counter()
+            try:
+                counts = region_load_all()
+            except RegionDataError as exc:
+                raise CommandError(f"Data wilayah tidak sah: {exc}") from exc
+            self.stdout.write(
+                f"Wilayah: {counts.get('provinsi', 0)} provinsi, {counts.get('kabkota', 0)} "
+                f"kabupaten/kota, {counts.get('kecamatan', 0)} kecamatan, "
+                f"{counts.get('desa', 0)} desa/kelurahan ({time.perf_counter() - start:.1f} detik)"
+            )
+        start = time.perf_counter()
+        counts = catalog_sync(catalog=catalog)
+        self.stdout.write(
+            f"Katalog SPM: {counts['urusan']} urusan, {counts['jpd']} JPD, {counts['versi']} versi, "
+            f"{counts['item_mutu']} item mutu, {counts['metode']} metode penilaian "
+            f"({time.perf_counter() - start:.1f} detik)"
+        )

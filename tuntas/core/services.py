@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from tuntas.core.models import AuditEvent
+
+
+def audit_event_create(
+    *,
+    action: str,
+    actor: AbstractBaseUser | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record a state change. Call inside the transaction that makes the change."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        object_type=object_type,
+        object_id=object_id,
+        data=data or {},
+    )

@@ -1,0 +1,589 @@
+"""Read and validate the SPM catalog and the scoring methods from their data files.
+
+Pure Python (no database): ``tuntas hitung`` uses it directly and ``tuntas init`` copies it into
+the database. The file format is described in ``docs/KATALOG-FORMAT.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tuntas.perhitungan.engine import Band, Method
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FIRST_YEAR = 2019  # first year of SPM under PP 2/2018
+
+URUSAN_CODE = re.compile(r"^1\.0[1-6]$")
+JPD_CODE = re.compile(r"^(1\.0[1-6])\.([PK])(\d{2})$")
+LEVELS = {"P": "provinsi", "K": "kabkota"}
+MUTU_KINDS = ("barang_jasa", "sdm")
+NEED_BASES = ("penerima", "unit_layanan", "sesuai_kebutuhan")
+INDICATOR_METHODS = ("rasio", "rata_rata_tahap")
+AGE_UNITS = ("tahun", "bulan", "hari")
+
+
+class CatalogError(ValueError):
+    """The catalog data is invalid; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("Katalog tidak sah:\n" + "\n".join(f"- {e}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class SubUrusan:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UrusanRef:
+    code: str
+    name: str
+    sub_urusan: tuple[SubUrusan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    basis: str
+    quantity: Decimal | None
+    unit: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MutuItemRef:
+    code: str
+    kind: str
+    name: str
+    unit: str | None
+    need: Need | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    age_min: int | None
+    age_max: int | None
+    age_unit: str
+    sex: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    name: str
+    numerator: str
+    denominator: str
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class JpdVersionRef:
+    valid_from: int
+    valid_until: int | None
+    legal_basis: tuple[str, ...]
+    penerima: str
+    sasaran_rule: str
+    indicator: Indicator
+    eligibility: Eligibility | None
+    mutu: tuple[MutuItemRef, ...]
+    unconfirmed: bool
+    note: str | None
+
+    def covers(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_until is None or year <= self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class JpdRef:
+    code: str
+    urusan: str
+    level: str
+    number: int
+    name: str
+    sub_urusan: str | None
+    pengampu: str
+    versions: tuple[JpdVersionRef, ...]
+
+    def version_for(self, year: int) -> JpdVersionRef | None:
+        return next((v for v in self.versions if v.covers(year)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MethodRef:
+    method: Method
+    valid_from: int
+    valid_until: int | None
+    sources: dict[str, str]
+    unconfirmed: dict[str, bool]
+
+    @property
+    def code(self) -> str:
+        return self.method.code
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    urusan: dict[str, UrusanRef]
+    jpd: dict[str, JpdRef]
+    methods: dict[str, MethodRef]
+
+    def jpd_for_level(self, level: str) -> list[JpdRef]:
+        return [j for j in self.jpd.values() if j.level == level]
+
+    @property
+    def default_method(self) -> MethodRef:
+        return self.methods[DEFAULT_METHOD]
+
+
+DEFAULT_METHOD = "ipspm-2021"
+
+
+class _Reader:
+    """Typed access to parsed YAML with error collection (paths name the place of each error)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def mapping(
+        self,
+        value: Any,
+        where: str,
+        required: set[str],
+        optional: set[str] = frozenset(),  # type: ignore[assignment]
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(where, "harus berupa pemetaan (kunci: nilai)")
+            return None
+        for key in sorted(set(value) - required - optional, key=str):
+            self.error(where, f"kunci tidak dikenal '{key}'")
+        for key in sorted(required - set(value)):
+            self.error(where, f"kunci wajib '{key}' tidak ada")
+        return value
+
+    def text(
+        self, data: dict[str, Any], key: str, where: str, *, nullable: bool = False
+    ) -> str | None:
+        value = data.get(key)
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(where, f"'{key}' harus teks yang tidak kosong")
+            return None
+        return " ".join(value.split())
+
+    def integer(
+        self, data: dict[str, Any], key: str, where: str, *, nullable: bool = False
+    ) -> int | None:
+        value = data.get(key)
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(where, f"'{key}' harus bilangan bulat")
+            return None
+        return value
+
+    def choice(
+        self, data: dict[str, Any], key: str, where: str, options: tuple[str, ...]
+    ) -> str | None:
+        value = data.get(key)
+        if value not in options:
+            self.error(
+                where, f"'{key}' harus salah satu dari {', '.join(options)}; ditemukan {value!r}"
+            )
+            return None
+        return str(value)
+
+    def decimal(self, data: dict[str, Any], key: str, where: str) -> Decimal | None:
+        value = data.get(key)
+        try:
+            number = Decimal(str(value)) if isinstance(value, (str, int)) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0:
+            self.error(where, f"'{key}' harus bilangan desimal tidak negatif dalam tanda kutip")
+            return None
+        return number
+
+    def boolean(self, data: dict[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(where, f"'{key}' harus true/false")
+            return False
+        return value
+
+    def text_list(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            self.error(where, f"'{key}' harus daftar teks yang tidak kosong")
+            return ()
+        return tuple(" ".join(v.split()) for v in value)
+
+
+def _load_yaml(path: Path, reader: _Reader) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        reader.error(path.name, f"tidak dapat dibaca: {exc}")
+        return None
+
+
+def _read_urusan(path: Path, reader: _Reader) -> dict[str, UrusanRef]:
+    doc = reader.mapping(_load_yaml(path, reader), path.name, {"urusan"})
+    result: dict[str, UrusanRef] = {}
+    if doc is None or not isinstance(doc.get("urusan"), list):
+        reader.error(path.name, "'urusan' harus daftar")
+        return result
+    for i, raw in enumerate(doc["urusan"]):
+        where = f"{path.name}: urusan[{i}]"
+        data = reader.mapping(raw, where, {"kode", "nama"}, {"sub_urusan"})
+        if data is None:
+            continue
+        code, name = reader.text(data, "kode", where), reader.text(data, "nama", where)
+        if code is None or name is None:
+            continue
+        if not URUSAN_CODE.match(code):
+            reader.error(where, f"kode urusan '{code}' tidak sah (1.01–1.06)")
+        if code in result:
+            reader.error(where, f"kode urusan '{code}' ganda")
+        subs: list[SubUrusan] = []
+        for j, raw_sub in enumerate(data.get("sub_urusan") or []):
+            sub_where = f"{where}.sub_urusan[{j}]"
+            sub = reader.mapping(raw_sub, sub_where, {"kode", "nama"})
+            if sub is not None:
+                sub_code, sub_name = (
+                    reader.text(sub, "kode", sub_where),
+                    reader.text(sub, "nama", sub_where),
+                )
+                if sub_code and sub_name:
+                    subs.append(SubUrusan(sub_code, sub_name))
+        result[code] = UrusanRef(code, name, tuple(subs))
+    return result
+
+
+def _read_need(raw: Any, where: str, reader: _Reader) -> Need | None:
+    if raw is None:
+        return None
+    data = reader.mapping(raw, where, {"dasar"}, {"jumlah", "unit", "keterangan"})
+    if data is None:
+        return None
+    basis = reader.choice(data, "dasar", where, NEED_BASES)
+    quantity = None
+    if basis in ("penerima", "unit_layanan"):
+        quantity = reader.decimal(data, "jumlah", where)
+    elif data.get("jumlah") is not None:
+        reader.error(where, "'jumlah' tidak dipakai bila dasar sesuai_kebutuhan")
+    unit = reader.text(data, "unit", where, nullable=basis != "unit_layanan")
+    note = reader.text(data, "keterangan", where, nullable=True)
+    if basis == "sesuai_kebutuhan" and not note:
+        note = None
+    return Need(basis or "", quantity, unit, note)
+
+
+def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None:
+    data = reader.mapping(
+        raw,
+        where,
+        {
+            "berlaku_dari",
+            "berlaku_sampai",
+            "dasar_hukum",
+            "penerima",
+            "penetapan_sasaran",
+            "indikator",
+            "mutu",
+        },
+        {"kelayakan", "belum_dikonfirmasi", "catatan"},
+    )
+    if data is None:
+        return None
+    valid_from = reader.integer(data, "berlaku_dari", where)
+    valid_until = reader.integer(data, "berlaku_sampai", where, nullable=True)
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        reader.error(where, "berlaku_sampai sebelum berlaku_dari")
+    ind_where = f"{where}.indikator"
+    ind = reader.mapping(
+        data.get("indikator"), ind_where, {"nama", "pembilang", "penyebut"}, {"metode"}
+    )
+    indicator = None
+    if ind is not None:
+        method = ind.get("metode", "rasio")
+        if method not in INDICATOR_METHODS:
+            reader.error(ind_where, f"metode '{method}' tidak dikenal")
+        indicator = Indicator(
+            reader.text(ind, "nama", ind_where) or "",
+            reader.text(ind, "pembilang", ind_where) or "",
+            reader.text(ind, "penyebut", ind_where) or "",
+            str(method),
+        )
+    eligibility = None
+    if data.get("kelayakan") is not None:
+        el_where = f"{where}.kelayakan"
+        el = reader.mapping(
+            data["kelayakan"],
+            el_where,
+            set(),
+            {"usia_min", "usia_maks", "satuan_usia", "jenis_kelamin"},
+        )
+        if el is not None:
+            age_min = reader.integer(el, "usia_min", el_where, nullable=True)
+            age_max = reader.integer(el, "usia_maks", el_where, nullable=True)
+            if age_min is not None and age_max is not None and age_max < age_min:
+                reader.error(el_where, "usia_maks lebih kecil dari usia_min")
+            unit = el.get("satuan_usia", "tahun")
+            if unit not in AGE_UNITS:
+                reader.error(el_where, f"satuan_usia '{unit}' tidak dikenal")
+            sex = el.get("jenis_kelamin")
+            if sex not in (None, "L", "P"):
+                reader.error(el_where, "jenis_kelamin harus L, P atau null")
+            eligibility = Eligibility(age_min, age_max, str(unit), sex)
+    mutu: list[MutuItemRef] = []
+    raw_items = data.get("mutu")
+    if not isinstance(raw_items, list):
+        reader.error(where, "'mutu' harus daftar")
+        raw_items = []
+    seen: set[str] = set()
+    for k, raw_item in enumerate(raw_items):
+        item_where = f"{where}.mutu[{k}]"
+        item = reader.mapping(
+            raw_item, item_where, {"kode", "jenis", "nama"}, {"satuan", "kebutuhan", "catatan"}
+        )
+        if item is None:
+            continue
+        code = reader.text(item, "kode", item_where) or ""
+        kind = reader.choice(item, "jenis", item_where, MUTU_KINDS) or ""
+        prefix = {"barang_jasa": "B", "sdm": "S"}.get(kind)
+        if prefix and not re.match(rf"^{prefix}\d{{2}}$", code):
+            reader.error(item_where, f"kode mutu '{code}' harus {prefix}nn untuk jenis {kind}")
+        if code in seen:
+            reader.error(item_where, f"kode mutu '{code}' ganda dalam versi ini")
+        seen.add(code)
+        mutu.append(
+            MutuItemRef(
+                code,
+                kind,
+                reader.text(item, "nama", item_where) or "",
+                reader.text(item, "satuan", item_where, nullable=True),
+                _read_need(item.get("kebutuhan"), f"{item_where}.kebutuhan", reader),
+                reader.text(item, "catatan", item_where, nullable=True),
+            )
+        )
+    unconfirmed = reader.boolean(data, "belum_dikonfirmasi", where)
+    note = reader.text(data, "catatan", where, nullable=True)
+    if unconfirmed and not note:
+        reader.error(
+            where, "versi yang belum dikonfirmasi harus punya 'catatan' yang menjelaskannya"
+        )
+    if valid_from is None or indicator is None:
+        return None
+    return JpdVersionRef(
+        valid_from=valid_from,
+        valid_until=valid_until,
+        legal_basis=reader.text_list(data, "dasar_hukum", where),
+        penerima=reader.text(data, "penerima", where) or "",
+        sasaran_rule=reader.text(data, "penetapan_sasaran", where) or "",
+        indicator=indicator,
+        eligibility=eligibility,
+        mutu=tuple(mutu),
+        unconfirmed=unconfirmed,
+        note=note,
+    )
+
+
+def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) -> list[JpdRef]:
+    doc = reader.mapping(_load_yaml(path, reader), path.name, {"urusan", "jpd"})
+    if doc is None:
+        return []
+    file_urusan = str(doc.get("urusan"))
+    if file_urusan not in urusan:
+        reader.error(path.name, f"urusan '{file_urusan}' tidak ada di urusan.yaml")
+        return []
+    sub_codes = {s.code for s in urusan[file_urusan].sub_urusan}
+    result: list[JpdRef] = []
+    for i, raw in enumerate(doc.get("jpd") or []):
+        where = f"{path.name}: jpd[{i}]"
+        data = reader.mapping(
+            raw, where, {"kode", "tingkat", "nama", "pengampu", "versi"}, {"sub_urusan"}
+        )
+        if data is None:
+            continue
+        code = reader.text(data, "kode", where) or ""
+        where = f"{path.name}: {code or f'jpd[{i}]'}"
+        match = JPD_CODE.match(code)
+        if not match:
+            reader.error(where, f"kode JPD '{code}' tidak sah (contoh: 1.02.K01)")
+            continue
+        if match.group(1) != file_urusan:
+            reader.error(where, f"kode JPD bukan milik urusan {file_urusan}")
+        level = reader.choice(data, "tingkat", where, ("provinsi", "kabkota"))
+        if level and LEVELS[match.group(2)] != level:
+            reader.error(
+                where, f"tingkat '{level}' tidak cocok dengan huruf {match.group(2)} pada kode"
+            )
+        sub = data.get("sub_urusan")
+        if sub_codes and sub not in sub_codes:
+            reader.error(where, f"sub_urusan harus salah satu dari {', '.join(sorted(sub_codes))}")
+        if not sub_codes and sub is not None:
+            reader.error(where, "urusan ini tidak memiliki sub_urusan")
+        versions = []
+        raw_versions = data.get("versi")
+        if not isinstance(raw_versions, list) or not raw_versions:
+            reader.error(where, "'versi' harus daftar dengan paling sedikit satu versi")
+            raw_versions = []
+        for j, raw_version in enumerate(raw_versions):
+            version = _read_version(raw_version, f"{where}.versi[{j}]", reader)
+            if version is not None:
+                versions.append(version)
+        versions.sort(key=lambda v: v.valid_from)
+        if versions:
+            if versions[0].valid_from != FIRST_YEAR:
+                reader.error(where, f"versi pertama harus berlaku mulai {FIRST_YEAR}")
+            for before, after in itertools.pairwise(versions):
+                if before.valid_until is None or after.valid_from != before.valid_until + 1:
+                    reader.error(
+                        where, f"versi {before.valid_from} dan {after.valid_from} tidak bersambung"
+                    )
+            if versions[-1].valid_until is not None:
+                reader.error(where, "versi terakhir harus masih berlaku (berlaku_sampai: null)")
+        result.append(
+            JpdRef(
+                code=code,
+                urusan=file_urusan,
+                level=level or "",
+                number=int(match.group(3)),
+                name=reader.text(data, "nama", where) or "",
+                sub_urusan=sub if isinstance(sub, str) else None,
+                pengampu=reader.text(data, "pengampu", where) or "",
+                versions=tuple(versions),
+            )
+        )
+    return result
+
+
+def _read_method(path: Path, reader: _Reader) -> MethodRef | None:
+    where = path.name
+    doc = reader.mapping(
+        _load_yaml(path, reader),
+        where,
+        {"kode", "nama", "berlaku_dari", "bobot", "agregasi", "kategori"},
+        {"berlaku_sampai"},
+    )
+    if doc is None:
+        return None
+    weights = reader.mapping(
+        doc.get("bobot"), f"{where}: bobot", {"penerima", "mutu", "sumber"}, {"belum_dikonfirmasi"}
+    )
+    agg = reader.mapping(
+        doc.get("agregasi"),
+        f"{where}: agregasi",
+        {"urusan", "daerah", "sumber"},
+        {"belum_dikonfirmasi"},
+    )
+    cat = reader.mapping(
+        doc.get("kategori"), f"{where}: kategori", {"pita", "sumber"}, {"belum_dikonfirmasi"}
+    )
+    if weights is None or agg is None or cat is None:
+        return None
+    bands: list[Band] = []
+    for i, raw in enumerate(cat.get("pita") or []):
+        band_where = f"{where}: kategori.pita[{i}]"
+        band = reader.mapping(raw, band_where, {"kode", "nama", "minimal"})
+        if band is not None:
+            minimum = reader.decimal(band, "minimal", band_where)
+            code, name = (
+                reader.text(band, "kode", band_where),
+                reader.text(band, "nama", band_where),
+            )
+            if minimum is not None and code and name:
+                bands.append(Band(code, name, Fraction(minimum)))
+    w_penerima = reader.decimal(weights, "penerima", f"{where}: bobot")
+    w_mutu = reader.decimal(weights, "mutu", f"{where}: bobot")
+    code = reader.text(doc, "kode", where)
+    name = reader.text(doc, "nama", where)
+    valid_from = reader.integer(doc, "berlaku_dari", where)
+    valid_until = reader.integer(doc, "berlaku_sampai", where, nullable=True)
+    if None in (w_penerima, w_mutu, code, name, valid_from):
+        return None
+    assert w_penerima is not None and w_mutu is not None and code and name and valid_from
+    try:
+        method = Method(
+            code=code,
+            name=name,
+            weight_penerima=Fraction(w_penerima),
+            weight_mutu=Fraction(w_mutu),
+            bands=tuple(bands),
+            aggregation_urusan=str(agg.get("urusan")),
+            aggregation_daerah=str(agg.get("daerah")),
+        )
+    except ValueError as exc:
+        reader.error(where, str(exc))
+        return None
+    if path.stem != code:
+        reader.error(where, f"nama berkas harus {code}.yaml")
+    sections = {"bobot": weights, "agregasi": agg, "kategori": cat}
+    return MethodRef(
+        method=method,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        sources={k: " ".join(str(v.get("sumber", "")).split()) for k, v in sections.items()},
+        unconfirmed={k: bool(v.get("belum_dikonfirmasi", False)) for k, v in sections.items()},
+    )
+
+
+def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
+    """Read and validate every catalog file; raise :class:`CatalogError` listing all problems."""
+    reader = _Reader()
+    urusan = _read_urusan(data_dir / "urusan.yaml", reader)
+    jpd: dict[str, JpdRef] = {}
+    jpd_files = sorted((data_dir / "jpd").glob("*.yaml"))
+    if not jpd_files:
+        reader.error("jpd/", "tidak ada berkas JPD")
+    for path in jpd_files:
+        for ref in _read_jpd_file(path, urusan, reader):
+            if ref.code in jpd:
+                reader.error(path.name, f"kode JPD '{ref.code}' ganda")
+            jpd[ref.code] = ref
+    # numbering per urusan and level must run 01, 02, … without gaps
+    for u in urusan:
+        for letter, level in LEVELS.items():
+            numbers = sorted(j.number for j in jpd.values() if j.urusan == u and j.level == level)
+            if numbers != list(range(1, len(numbers) + 1)):
+                reader.error(
+                    f"urusan {u}", f"nomor JPD {letter} tidak berurutan dari 01: {numbers}"
+                )
+    methods: dict[str, MethodRef] = {}
+    for path in sorted((data_dir / "metode").glob("*.yaml")):
+        method = _read_method(path, reader)
+        if method is not None:
+            methods[method.code] = method
+    if DEFAULT_METHOD not in methods:
+        reader.error("metode/", f"metode bawaan '{DEFAULT_METHOD}' tidak ada")
+    if reader.errors:
+        raise CatalogError(reader.errors)
+    ordered = dict(
+        sorted(jpd.items(), key=lambda kv: (kv[1].urusan, kv[1].level != "provinsi", kv[1].number))
+    )
+    return Catalog(urusan=urusan, jpd=ordered, methods=methods)
+
+
+@lru_cache(maxsize=1)
+def get_catalog() -> Catalog:
+    """The shipped catalog, read once per process."""
+    return load_catalog(DATA_DIR)

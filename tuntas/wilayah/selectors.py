@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tuntas.wilayah.models import Level, Region
+
+
+def region_get(*, code: str) -> Region | None:
+    """A region by its code, dotted (``32.75``) or compact (``3275``)."""
+    return Region.objects.filter(code=normalize_region_code(code)).first()
+
+
+def region_children(*, parent: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=parent).order_by("code")
+
+
+def regions_at_level(*, level: Level) -> QuerySet[Region]:
+    return Region.objects.filter(level=level).order_by("code")
+
+
+def normalize_region_code(code: str) -> str:
+    """``3275011001`` → ``32.75.01.1001``; dotted codes are returned stripped."""
+    code = code.strip()
+    if "." in code or not code.isdigit():
+        return code
+    parts = [code[:2], code[2:4], code[4:6], code[6:10]]
+    return ".".join(p for p in parts if p)
