@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from tuntas.core.models import AuditEvent
 
@@ -10,7 +10,7 @@ from tuntas.core.models import AuditEvent
 def audit_event_create(
     *,
     action: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     object_type: str = "",
     object_id: str = "",
     data: dict[str, Any] | None = None,

@@ -48,9 +48,13 @@ def test_capaian_mutu_bounds_and_monotonic(tersedia, dibutuhkan):
 
 @given(counts, positive, counts, counts)
 def test_nilai_lies_between_its_parts(terlayani, sasaran, tersedia, dibutuhkan):
-    result = hitung([JpdInput("1.02.K01", "1.02", sasaran, terlayani, tersedia, dibutuhkan)], METHOD)
+    result = hitung(
+        [JpdInput("1.02.K01", "1.02", sasaran, terlayani, tersedia, dibutuhkan)], METHOD
+    )
     jpd = result.jpd[0]
-    assert jpd.capaian_penerima is not None and jpd.capaian_mutu is not None and jpd.nilai is not None
+    assert (
+        jpd.capaian_penerima is not None and jpd.capaian_mutu is not None and jpd.nilai is not None
+    )
     low, high = sorted([jpd.capaian_penerima, jpd.capaian_mutu])
     assert low <= jpd.nilai <= high
     assert jpd.kategori == METHOD.category(jpd.nilai)

@@ -1,0 +1,259 @@
+"""The shipped SPM catalog: integrity against PP 2/2018, versions, validation, database copy."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from tuntas.core.models import AuditEvent
+from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod, Urusan
+from tuntas.katalog.reference import DATA_DIR, CatalogError, get_catalog, load_catalog
+from tuntas.katalog.selectors import jpd_version_for_year
+from tuntas.katalog.services import catalog_sync
+
+# PP 2/2018 Pasal 5–10 (reference §3.0): provincial / kab-kota JPD per urusan
+EXPECTED_COUNTS = {
+    "1.01": (2, 3),
+    "1.02": (2, 12),
+    "1.03": (2, 2),
+    "1.04": (2, 2),
+    "1.05": (1, 5),
+    "1.06": (5, 5),
+}
+URUSAN_NAMES = {
+    "1.01": "Pendidikan",
+    "1.02": "Kesehatan",
+    "1.03": "Pekerjaan Umum",
+    "1.04": "Perumahan Rakyat",
+    "1.05": "Ketenteraman, Ketertiban Umum dan Pelindungan Masyarakat",
+    "1.06": "Sosial",
+}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return get_catalog()
+
+
+def test_six_urusan_with_their_nomenclature_codes(catalog):
+    assert {code: u.name for code, u in catalog.urusan.items()} == URUSAN_NAMES
+    assert [s.code for s in catalog.urusan["1.05"].sub_urusan] == [
+        "trantibum",
+        "bencana",
+        "kebakaran",
+    ]
+
+
+def test_counts_per_urusan_and_level(catalog):
+    for urusan, (prov, kab) in EXPECTED_COUNTS.items():
+        jpd = [j for j in catalog.jpd.values() if j.urusan == urusan]
+        assert sum(j.level == "provinsi" for j in jpd) == prov, urusan
+        assert sum(j.level == "kabkota" for j in jpd) == kab, urusan
+    assert len(catalog.jpd_for_level("provinsi")) == 14
+    assert len(catalog.jpd_for_level("kabkota")) == 29
+
+
+def test_codes_follow_the_pattern_and_pp_2_2018_order(catalog):
+    assert len(set(catalog.jpd)) == len(catalog.jpd) == 43
+    for code, jpd in catalog.jpd.items():
+        letter = "P" if jpd.level == "provinsi" else "K"
+        assert code == f"{jpd.urusan}.{letter}{jpd.number:02d}"
+    names = {code: j.name.lower() for code, j in catalog.jpd.items()}
+    assert "ibu hamil" in names["1.02.K01"]
+    assert "ibu bersalin" in names["1.02.K02"]
+    assert "usia lanjut" in names["1.02.K07"]
+    assert "hiv" in names["1.02.K12"]
+    assert "kebakaran" in names["1.05.K05"]
+    assert "ketertiban" in names["1.05.K01"]
+    assert "korban bencana provinsi" in names["1.06.P05"]
+    assert "air minum" in names["1.03.K01"]
+    assert "paud" in names["1.01.K01"] or "anak usia dini" in names["1.01.K01"]
+
+
+def test_every_version_has_recipients_indicator_basis_and_mutu(catalog):
+    for code, jpd in catalog.jpd.items():
+        assert jpd.pengampu, code
+        assert jpd.versions, code
+        for v in jpd.versions:
+            where = f"{code} {v.valid_from}"
+            assert v.penerima and v.sasaran_rule, where
+            assert v.indicator.name and v.indicator.numerator and v.indicator.denominator, where
+            assert v.legal_basis, where
+            assert v.mutu, where
+            if v.unconfirmed:
+                assert v.note, where
+
+
+def test_versions_cover_every_year_from_2019_without_gaps(catalog):
+    for code, jpd in catalog.jpd.items():
+        for year in range(2019, 2031):
+            assert jpd.version_for(year) is not None, (code, year)
+        assert jpd.version_for(2018) is None
+
+
+def test_health_carries_permenkes_4_2019_and_a_2024_version(catalog):
+    for code in [c for c in catalog.jpd if c.startswith("1.02.")]:
+        old, new = catalog.jpd[code].version_for(2023), catalog.jpd[code].version_for(2024)
+        assert old is not None and new is not None and old is not new, code
+        assert (old.valid_from, old.valid_until) == (2019, 2023), code
+        assert any("4/2019" in basis for basis in old.legal_basis), code
+        assert any("6/2024" in basis for basis in new.legal_basis), code
+        assert new.unconfirmed and new.note, code  # the reference marks 6/2024 content unconfirmed
+
+
+def test_health_quantity_rules_from_permenkes_4_2019(catalog):
+    ibu_hamil = catalog.jpd["1.02.K01"].version_for(2020)
+    assert ibu_hamil is not None
+    rules = {i.need.quantity for i in ibu_hamil.mutu if i.need and i.need.basis == "penerima"}
+    assert Decimal("90") in rules  # iron tablets: 90 per pregnant woman
+    assert Decimal("0.1") in rules  # Td vaccine: 1 ampoule per 10 targets
+    assert ibu_hamil.eligibility is not None and ibu_hamil.eligibility.sex == "P"
+    assert {i.kind for i in ibu_hamil.mutu} == {"barang_jasa", "sdm"}
+    newborn = catalog.jpd["1.02.K03"].version_for(2020)
+    assert newborn is not None
+    assert any(i.need and i.need.quantity == Decimal("3") for i in newborn.mutu)  # MTBM forms
+
+
+def test_eligibility_ages_where_the_reference_gives_them(catalog):
+    def ages(code: str) -> tuple[int | None, int | None, str]:
+        v = catalog.jpd[code].version_for(2024)
+        assert v is not None and v.eligibility is not None, code
+        return v.eligibility.age_min, v.eligibility.age_max, v.eligibility.age_unit
+
+    assert ages("1.02.K06") == (15, 59, "tahun")
+    assert ages("1.02.K07") == (60, None, "tahun")
+    assert ages("1.02.K04") == (0, 59, "bulan")
+    assert ages("1.01.K02") == (7, 15, "tahun")
+
+
+def test_default_scoring_method(catalog):
+    method = catalog.default_method
+    assert method.code == "ipspm-2021"
+    assert (method.method.weight_penerima, method.method.weight_mutu) == (
+        Decimal("0.8"),
+        Decimal("0.2"),
+    )
+    assert [b.name for b in method.method.bands] == [
+        "Tuntas Paripurna", "Tuntas Utama", "Tuntas Madya",
+        "Tuntas Pratama", "Tuntas Muda", "Belum Tuntas",
+    ]  # fmt: skip
+    assert [b.minimum for b in method.method.bands] == [100, 90, 80, 70, 60, 0]
+    assert method.method.aggregation_urusan == method.method.aggregation_daerah == "mean"
+    assert all(method.unconfirmed.values())
+    assert all(method.sources.values())
+
+
+# --- validation of bad data files -------------------------------------------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def edit(path: Path, change) -> None:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def health(data: Path) -> Path:
+    return next((data / "jpd").glob("1.02-*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["jpd"][0].update(typo="x"), "kunci tidak dikenal 'typo'"),
+        (lambda d: d["jpd"][0].update(kode="1.02.X01"), "kode JPD '1.02.X01' tidak sah"),
+        (lambda d: d["jpd"][0].update(kode="1.03.P01"), "bukan milik urusan 1.02"),
+        (lambda d: d["jpd"][0].update(tingkat="kabkota"), "tidak cocok dengan huruf P"),
+        (lambda d: d["jpd"].pop(3), "tidak berurutan dari 01"),
+        (lambda d: d["jpd"][0]["versi"][0].update(berlaku_sampai=2022), "tidak bersambung"),
+        (lambda d: d["jpd"][0]["versi"][0].update(berlaku_dari=2020), "mulai 2019"),
+        (lambda d: d["jpd"][0]["versi"][-1].update(berlaku_sampai=2030), "masih berlaku"),
+        (lambda d: d["jpd"][0]["versi"][0].pop("penerima"), "kunci wajib 'penerima'"),
+        (
+            lambda d: d["jpd"][0]["versi"][0]["mutu"][0].update(jenis="alat"),
+            "'jenis' harus salah satu",
+        ),
+        (
+            lambda d: d["jpd"][0]["versi"][0].update(belum_dikonfirmasi=True, catatan=None),
+            "harus punya 'catatan'",
+        ),
+        (lambda d: d["jpd"].append(d["jpd"][0]), "ganda"),
+    ],
+)
+def test_bad_catalog_data_is_refused_with_its_place(data_copy, change, message):
+    edit(health(data_copy), change)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(data_copy)
+    assert any(message in e for e in info.value.errors), info.value.errors
+    assert any(e.startswith("1.02-") or "urusan 1.02" in e for e in info.value.errors)
+
+
+def test_bad_method_is_refused(data_copy):
+    edit(
+        data_copy / "metode" / "ipspm-2021.yaml",
+        lambda d: d["bobot"].update(mutu="0.30"),
+    )
+    with pytest.raises(CatalogError, match="jumlah bobot"):
+        load_catalog(data_copy)
+
+
+def test_shipped_catalog_is_valid():
+    assert load_catalog(DATA_DIR).jpd.keys() == get_catalog().jpd.keys()
+
+
+# --- the database copy ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sync_into_the_database_is_complete_and_idempotent(catalog, data_copy):
+    counts = catalog_sync(catalog=catalog)
+    assert counts["jpd"] == Jpd.objects.count() == 43
+    assert Urusan.objects.count() == 6
+    assert JpdVersion.objects.count() == counts["versi"]
+    assert MutuItem.objects.count() == counts["item_mutu"] > 43
+    ids = set(MutuItem.objects.values_list("pk", flat=True))
+
+    assert catalog_sync(catalog=catalog) == counts
+    assert set(MutuItem.objects.values_list("pk", flat=True)) == ids  # stable ids
+    assert AuditEvent.objects.filter(action="katalog.sinkron").count() == 2
+
+    jpd = Jpd.objects.get(code="1.02.K01")
+    v2020 = jpd_version_for_year(jpd=jpd, year=2020)
+    v2025 = jpd_version_for_year(jpd=jpd, year=2025)
+    assert v2020 is not None and v2025 is not None
+    assert (v2020.valid_from, v2020.valid_until, v2025.valid_until) == (2019, 2023, None)
+    iron = [m for m in v2020.mutu_items.all() if m.need_quantity == Decimal("90")]
+    assert iron and iron[0].need_basis == "penerima"
+
+    method = ScoringMethod.objects.get(code="ipspm-2021").to_method()
+    assert method == catalog.default_method.method
+
+    # an item dropped from the data disappears from the database, the rest keep their ids
+    def drop_last_item(doc):
+        doc["jpd"][2]["versi"][0]["mutu"].pop()
+
+    edit(health(data_copy), drop_last_item)
+    changed = load_catalog(data_copy)
+    catalog_sync(catalog=changed)
+    assert MutuItem.objects.count() == counts["item_mutu"] - 1
+    assert set(MutuItem.objects.values_list("pk", flat=True)) < ids
+
+
+@pytest.mark.django_db
+def test_init_command_without_regions():
+    out = StringIO()
+    call_command("init", "--tanpa-wilayah", stdout=out)
+    assert "Katalog SPM: 6 urusan, 43 JPD" in out.getvalue()
+    assert Jpd.objects.filter(level="provinsi").count() == 14
