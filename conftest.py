@@ -1,5 +1,6 @@
 """Test settings shared by the whole suite."""
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("default", deadline=None, max_examples=200)
@@ -11,3 +12,15 @@ def pytest_report_header(config):
 
     db = django_settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the SPM catalog and the few regions personas need."""
+    from tuntas.core.testing import ensure_test_regions
+    from tuntas.katalog.reference import get_catalog
+    from tuntas.katalog.services import catalog_sync
+
+    with django_db_blocker.unblock():
+        catalog_sync(catalog=get_catalog())
+        ensure_test_regions()

@@ -52,10 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     "tuntas.core",
     "tuntas.wilayah",
     "tuntas.katalog",
     "tuntas.perhitungan",
+    "tuntas.organisasi",
+    "tuntas.akun",
+    "tuntas.pendataan",
+    "tuntas.dasbor",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "tuntas.urls"
@@ -82,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tuntas.core.context_processors.tuntas",
             ],
         },
     },
@@ -113,6 +120,22 @@ def _database() -> dict[str, Any]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "akun:masuk"
+LOGIN_REDIRECT_URL = "beranda"
+LOGOUT_REDIRECT_URL = "akun:masuk"
+SESSION_COOKIE_AGE = int(os.environ.get("TUNTAS_SESSION_SECONDS", 8 * 3600))  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True  # the expiry counts from the last request (idle timeout)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("TUNTAS_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LOGIN_LOCKOUT_FAILURES = 5  # failed attempts for one username ...
+LOGIN_LOCKOUT_SECONDS = 15 * 60  # ... within this window lock it for this long
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

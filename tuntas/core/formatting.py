@@ -1,8 +1,24 @@
-"""Indonesian number formats: 1.234.567 and 72,85."""
+"""Numbers, percentages, money and dates the way Indonesian officials write them
+(1.234.567; 72,85 %; Rp 1.250.000; 31 Desember 2025), through Babel; English when English is the
+active language."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from django.utils import translation
+
+from tuntas.perhitungan.engine import truncate2
+
+LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+def _locale() -> str:
+    return LOCALES.get((translation.get_language() or "id")[:2], "id_ID")
 
 
 def format_int_id(value: int) -> str:
@@ -13,3 +29,31 @@ def format_decimal_id(value: Decimal, places: int = 2) -> str:
     """``Decimal('1234.5')`` → ``1.234,50`` (the value is shown, not rounded further)."""
     text = f"{value:,.{places}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def angka(value: int | Decimal | float | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(format_decimal(value, locale=_locale(), decimal_quantization=False))
+
+
+def persen(value: Decimal | Fraction | float | None) -> str:
+    """Two decimals: ``72,85 %``. Exact values (``Fraction``) are truncated, never rounded."""
+    if value is None or value == "":
+        return "—"
+    number = truncate2(value) if isinstance(value, Fraction) else Decimal(str(value))
+    return str(format_decimal(number, format="#,##0.00", locale=_locale())) + " %"
+
+
+def rupiah(value: Decimal | int | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return "Rp " + str(format_decimal(Decimal(value), format="#,##0", locale=_locale()))
+
+
+def tanggal(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(format_date(value, format="d MMMM y", locale=_locale()))

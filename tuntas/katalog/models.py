@@ -124,6 +124,7 @@ class ScoringMethod(models.Model):
     weight_mutu = models.DecimalField(_("bobot mutu"), max_digits=6, decimal_places=4)
     aggregation_urusan = models.CharField(_("agregasi urusan"), max_length=20)
     aggregation_daerah = models.CharField(_("agregasi daerah"), max_length=20)
+    aggregation_mutu = models.CharField(_("agregasi mutu"), max_length=20, default="rasio_jumlah")
     bands = models.JSONField(_("kategori"))
     sources = models.JSONField(_("sumber"), default=dict)
     unconfirmed = models.JSONField(_("belum dikonfirmasi"), default=dict)
@@ -145,4 +146,5 @@ class ScoringMethod(models.Model):
             bands=tuple(Band(b["kode"], b["nama"], Fraction(b["minimal"])) for b in self.bands),
             aggregation_urusan=self.aggregation_urusan,
             aggregation_daerah=self.aggregation_daerah,
+            aggregation_mutu=self.aggregation_mutu,
         )

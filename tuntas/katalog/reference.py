@@ -494,7 +494,7 @@ def _read_method(path: Path, reader: _Reader) -> MethodRef | None:
         doc.get("agregasi"),
         f"{where}: agregasi",
         {"urusan", "daerah", "sumber"},
-        {"belum_dikonfirmasi"},
+        {"belum_dikonfirmasi", "mutu"},
     )
     cat = reader.mapping(
         doc.get("kategori"), f"{where}: kategori", {"pita", "sumber"}, {"belum_dikonfirmasi"}
@@ -531,6 +531,7 @@ def _read_method(path: Path, reader: _Reader) -> MethodRef | None:
             bands=tuple(bands),
             aggregation_urusan=str(agg.get("urusan")),
             aggregation_daerah=str(agg.get("daerah")),
+            aggregation_mutu=str(agg.get("mutu", "rasio_jumlah")),
         )
     except ValueError as exc:
         reader.error(where, str(exc))

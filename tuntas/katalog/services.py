@@ -105,6 +105,7 @@ def catalog_sync(*, catalog: Catalog) -> dict[str, int]:
                 / m.method.weight_mutu.denominator,
                 "aggregation_urusan": m.method.aggregation_urusan,
                 "aggregation_daerah": m.method.aggregation_daerah,
+                "aggregation_mutu": m.method.aggregation_mutu,
                 "bands": [
                     {
                         "kode": b.code,

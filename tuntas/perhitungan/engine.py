@@ -22,6 +22,7 @@ from fractions import Fraction
 
 HUNDRED = Fraction(100)
 AGGREGATIONS = ("mean",)
+MUTU_AGGREGATIONS = ("rasio_jumlah", "rata_rata_item")
 
 
 class EngineInputError(ValueError):
@@ -48,6 +49,7 @@ class Method:
     bands: tuple[Band, ...]
     aggregation_urusan: str = "mean"
     aggregation_daerah: str = "mean"
+    aggregation_mutu: str = "rasio_jumlah"
 
     def __post_init__(self) -> None:
         if self.weight_penerima < 0 or self.weight_mutu < 0:
@@ -64,6 +66,8 @@ class Method:
         for aggregation in (self.aggregation_urusan, self.aggregation_daerah):
             if aggregation not in AGGREGATIONS:
                 raise ValueError(f"agregasi tidak dikenal: {aggregation}")
+        if self.aggregation_mutu not in MUTU_AGGREGATIONS:
+            raise ValueError(f"agregasi mutu tidak dikenal: {self.aggregation_mutu}")
 
     def category(self, value: Fraction) -> Band:
         """The band of an exact value (never of a truncated one)."""
@@ -152,6 +156,40 @@ def capaian_mutu(tersedia: int, dibutuhkan: int) -> tuple[Fraction, list[str]]:
             "capaian mutu dibatasi 100%."
         )
     return min(Fraction(tersedia, dibutuhkan), Fraction(1)) * HUNDRED, warnings
+
+
+def capaian_mutu_items(
+    items: Sequence[tuple[int, int]], how: str = "rasio_jumlah"
+) -> tuple[Fraction, list[str]]:
+    """Quality achievement over several items ``(tersedia, dibutuhkan)``.
+
+    Each item counts at most what it needs, so a surplus of one item (tablets) cannot hide the
+    shortage of another (staff). ``rasio_jumlah``: Σ min(tersedia, dibutuhkan) / Σ dibutuhkan
+    (reference §6.2, unconfirmed); ``rata_rata_item``: the mean of the item percentages. Items
+    needing nothing are left out; with nothing needed at all the result is 100.
+    """
+    needed = [(t, d) for t, d in items if _counted(t, d)]
+    warnings = [
+        f"Item mutu ke-{i}: tersedia ({t}) melebihi yang dibutuhkan ({d}); dihitung {d}."
+        for i, (t, d) in enumerate(items, start=1)
+        if d > 0 and t > d
+    ]
+    if not needed:
+        return HUNDRED, warnings
+    if how == "rasio_jumlah":
+        total = sum(d for _, d in needed)
+        return Fraction(sum(min(t, d) for t, d in needed), total) * HUNDRED, warnings
+    if how == "rata_rata_item":
+        return sum((Fraction(min(t, d), d) for t, d in needed), Fraction(0)) / len(
+            needed
+        ) * HUNDRED, warnings
+    raise ValueError(f"agregasi mutu tidak dikenal: {how}")
+
+
+def _counted(tersedia: int, dibutuhkan: int) -> bool:
+    _check_count("mutu_tersedia", tersedia)
+    _check_count("mutu_dibutuhkan", dibutuhkan)
+    return dibutuhkan > 0
 
 
 def capaian_rata_rata_tahap(stages: Sequence[tuple[int, int]]) -> Fraction | None:

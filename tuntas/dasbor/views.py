@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tuntas.akun.models import Role
+from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.dasbor.selectors import pemda_dashboard
+from tuntas.pendataan.selectors import current_period, year_choices
+
+
+def period_from(request: HttpRequest) -> tuple[int, int]:
+    year, quarter = current_period()
+    try:
+        year = int(request.GET.get("tahun", year))
+        quarter = int(request.GET.get("tw", quarter))
+    except ValueError as exc:
+        raise Http404("Periode tidak dikenal") from exc
+    if quarter not in (1, 2, 3, 4) or year not in year_choices():
+        raise Http404("Periode tidak dikenal")
+    return year, quarter
+
+
+@login_required
+def beranda(request: HttpRequest) -> HttpResponse:
+    """Send each user to where their work is."""
+    scope = request_scope(request)
+    if scope.own_pemda_codes:
+        return redirect("dasbor-pemda", kode=sorted(scope.own_pemda_codes)[0])
+    if scope.province_codes:
+        return redirect("dasbor-provinsi", kode=sorted(scope.province_codes)[0])
+    if scope.is_pusat:
+        return redirect("dasbor-nasional")
+    return render(request, "dasbor/tanpa_akses.html", status=403)
+
+
+@login_required
+def pemda(request: HttpRequest, kode: str) -> HttpResponse:
+    pemda_obj = pemda_get_for_user(request, kode)
+    year, quarter = period_from(request)
+    board = pemda_dashboard(pemda_obj, year, quarter)
+    scope = request_scope(request)
+    return render(
+        request,
+        "dasbor/pemda.html",
+        {
+            "pemda": pemda_obj,
+            "board": board,
+            "tahun": year,
+            "tw": quarter,
+            "years": year_choices(),
+            "can_enter": not scope.is_read_only_in(pemda_obj),
+            "trend_labels": [f"TW{r.quarter} {r.year}" for r in board.trend],
+            "trend_values": [float(r.nilai) if r.nilai is not None else None for r in board.trend],
+            "Role": Role,
+        },
+    )
+
+
+@login_required
+def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
+    """A province's own SPM and all its kab/kota, ranked (provinsi role, pusat)."""
+    from tuntas.dasbor.selectors import ranked
+    from tuntas.organisasi.models import Pemda
+
+    province = pemda_get_for_user(request, kode)
+    if province.level != "provinsi":
+        raise Http404("Bukan provinsi")
+    scope = request_scope(request)
+    year, quarter = period_from(request)
+    kabkota = Pemda.objects.filter(province_code=province.province_code, level="kabkota").filter(
+        scope.pemda_filter()
+    )
+    return render(
+        request,
+        "dasbor/provinsi.html",
+        {
+            "pemda": province,
+            "own": ranked([province], year, quarter)[0],
+            "rows": ranked(kabkota.order_by("code"), year, quarter),
+            "tahun": year,
+            "tw": quarter,
+            "years": year_choices(),
+        },
+    )
+
+
+@login_required
+def nasional(request: HttpRequest) -> HttpResponse:
+    """Every pemda the user may read, filterable by level, urusan and category."""
+    from tuntas.akun.scope import pemda_readable
+    from tuntas.dasbor.selectors import ranked
+    from tuntas.katalog.models import Urusan
+
+    scope = request_scope(request)
+    if not scope.is_pusat:
+        raise Http404("Tidak ditemukan")
+    year, quarter = period_from(request)
+    level = request.GET.get("tingkat", "")
+    urusan = request.GET.get("urusan", "")
+    category = request.GET.get("kategori", "")
+    qs = pemda_readable(scope).order_by("code")
+    if level in ("provinsi", "kabkota"):
+        qs = qs.filter(level=level)
+    rows = ranked(qs, year, quarter)
+    if urusan:
+        rows = [r for r in rows if r.result and urusan in r.result.urusan]
+    if category:
+        rows = [
+            r
+            for r in rows
+            if r.result
+            and (r.result.urusan.get(urusan, {}).get("kategori") if urusan else r.result.kategori)
+            == category
+        ]
+    return render(
+        request,
+        "dasbor/nasional.html",
+        {
+            "rows": rows,
+            "tahun": year,
+            "tw": quarter,
+            "years": year_choices(),
+            "tingkat": level,
+            "urusan_code": urusan,
+            "kategori_code": category,
+            "urusan_list": Urusan.objects.order_by("code"),
+            "kategori_list": ["paripurna", "utama", "madya", "pratama", "muda", "belum"],
+        },
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PendataanConfig(AppConfig):
+    name = "tuntas.pendataan"
+    label = "pendataan"
+    verbose_name = "Pendataan capaian"

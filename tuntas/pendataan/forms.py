@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from tuntas.core.tabular import CountError, parse_count
+from tuntas.katalog.models import MutuItem
+from tuntas.pendataan.services import EntryInput
+
+
+class CountField(forms.CharField):
+    """A whole, non-negative number typed the way users type it (``1.234`` or ``1234``)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "num", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text in ("", None):
+            return None
+        try:
+            return parse_count(text)
+        except CountError as exc:
+            raise forms.ValidationError(
+                _("Nilai '%(v)s' %(why)s.") % {"v": text, "why": exc}
+            ) from exc
+
+
+class EntryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    terlayani = CountField(
+        label=_("Terlayani sesuai standar (kumulatif s.d. akhir triwulan)"), required=False
+    )
+    over_target_reason = forms.CharField(
+        label=_("Penjelasan bila terlayani melebihi sasaran"), required=False, widget=forms.Textarea
+    )
+    pagu = CountField(label=_("Pagu anggaran (Rp)"), required=False)
+    realisasi = CountField(label=_("Realisasi anggaran (Rp)"), required=False)
+    permasalahan = forms.CharField(label=_("Permasalahan"), required=False, widget=forms.Textarea)
+    solusi = forms.CharField(label=_("Solusi"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, items: list[MutuItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"mutu_{item.pk}_dibutuhkan"] = CountField(
+                label=_("Dibutuhkan"), required=False
+            )
+            self.fields[f"mutu_{item.pk}_tersedia"] = CountField(
+                label=_("Tersedia"), required=False
+            )
+
+    def item_fields(self) -> list[tuple[MutuItem, forms.BoundField, forms.BoundField]]:
+        return [
+            (i, self[f"mutu_{i.pk}_dibutuhkan"], self[f"mutu_{i.pk}_tersedia"]) for i in self.items
+        ]
+
+    def to_input(self) -> EntryInput:
+        data = self.cleaned_data
+        return EntryInput(
+            terlayani=data.get("terlayani"),
+            mutu={
+                i.pk: (data.get(f"mutu_{i.pk}_dibutuhkan"), data.get(f"mutu_{i.pk}_tersedia"))
+                for i in self.items
+            },
+            over_target_reason=data.get("over_target_reason") or "",
+            pagu=Decimal(data["pagu"]) if data.get("pagu") is not None else None,
+            realisasi=Decimal(data["realisasi"]) if data.get("realisasi") is not None else None,
+            permasalahan=data.get("permasalahan") or "",
+            solusi=data.get("solusi") or "",
+        )
+
+
+class TargetForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    sasaran = CountField(label=_("Sasaran tahunan"), required=True)
+    alasan = forms.CharField(
+        label=_("Alasan perubahan (wajib bila mengubah sasaran)"),
+        required=False,
+        widget=forms.Textarea,
+    )

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuntas.akun.scope import pemda_get_for_user, request_scope, require_write
+from tuntas.core.errors import DomainError
+from tuntas.katalog.models import Jpd
+from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.forms import EntryForm, TargetForm
+from tuntas.pendataan.models import MutuEntry, QuarterEntry
+from tuntas.pendataan.selectors import (
+    assignment_opd_id,
+    entry_rows,
+    jpd_get_for_pemda,
+    year_choices,
+)
+from tuntas.pendataan.services import (
+    EntryConflict,
+    EntryInvalid,
+    entry_compute,
+    entry_save,
+    mutu_items_for,
+    suggested_need,
+    target_get,
+    target_set,
+)
+
+
+def _period(year: int, quarter: int) -> None:
+    if quarter not in (1, 2, 3, 4) or year not in year_choices():
+        raise Http404("Periode tidak dikenal")
+
+
+@login_required
+def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
+    pemda = pemda_get_for_user(request, kode)
+    _period(tahun, tw)
+    scope = request_scope(request)
+    rows = entry_rows(pemda, tahun, tw)
+    return render(
+        request,
+        "pendataan/daftar.html",
+        {
+            "pemda": pemda,
+            "tahun": tahun,
+            "tw": tw,
+            "rows": [(r, scope.can_write_jpd(pemda, r.opd_id)) for r in rows],
+            "years": year_choices(),
+            "filled": sum(1 for r in rows if r.entry and r.entry.is_complete),
+        },
+    )
+
+
+def _jpd_or_404(pemda: Pemda, code: str) -> Jpd:
+    jpd = jpd_get_for_pemda(pemda, code)
+    if jpd is None:
+        raise Http404("JPD tidak dikenal")
+    return jpd
+
+
+def _initial(entry: QuarterEntry | None, items: list[Any], sasaran: int | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"version": entry.version if entry else 0}
+    if entry is not None:
+        initial.update(
+            terlayani=entry.terlayani,
+            over_target_reason=entry.over_target_reason,
+            pagu=int(entry.pagu) if entry.pagu is not None else None,
+            realisasi=int(entry.realisasi) if entry.realisasi is not None else None,
+            permasalahan=entry.permasalahan,
+            solusi=entry.solusi,
+        )
+        for m in MutuEntry.objects.filter(entry=entry):
+            initial[f"mutu_{m.item_id}_dibutuhkan"] = m.dibutuhkan
+            initial[f"mutu_{m.item_id}_tersedia"] = m.tersedia
+    for item in items:
+        key = f"mutu_{item.pk}_dibutuhkan"
+        if initial.get(key) is None:
+            initial[key] = suggested_need(item, sasaran)
+    return initial
+
+
+@login_required
+def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
+    pemda = pemda_get_for_user(request, kode)
+    _period(tahun, tw)
+    jpd_obj = _jpd_or_404(pemda, jpd)
+    opd_id = assignment_opd_id(pemda, jpd_obj)
+    can_write = request_scope(request).can_write_jpd(pemda, opd_id)
+    items = mutu_items_for(jpd=jpd_obj, year=tahun)
+    target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
+    sasaran = target.sasaran if target else None
+    entry = QuarterEntry.objects.filter(pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw).first()
+    conflict: QuarterEntry | None = None
+    status = 200
+    if request.method == "POST":
+        require_write(request, pemda, opd_id)
+        form = EntryForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                entry_save(
+                    pemda=pemda,
+                    jpd=jpd_obj,
+                    year=tahun,
+                    quarter=tw,
+                    data=form.to_input(),
+                    expected_version=form.cleaned_data["version"],
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except EntryInvalid as exc:
+                for name, message in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, message)
+                status = 400
+            except EntryConflict as exc:
+                conflict = exc.current
+                # the next save deliberately replaces what is stored now
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form = EntryForm(data, items=items)
+                form.is_valid()
+                status = 409
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("Isian %(jpd)s tersimpan.") % {"jpd": jpd_obj.code})
+                return redirect("isian", kode=pemda.code, tahun=tahun, tw=tw, jpd=jpd_obj.code)
+        else:
+            status = 400
+    else:
+        form = EntryForm(initial=_initial(entry, items, sasaran), items=items)
+    conflict_mutu = (
+        {m.item_id: m for m in MutuEntry.objects.filter(entry=conflict)} if conflict else {}
+    )
+    return render(
+        request,
+        "pendataan/isian.html",
+        {
+            "pemda": pemda,
+            "jpd": jpd_obj,
+            "tahun": tahun,
+            "tw": tw,
+            "form": form,
+            "entry": entry,
+            "target": target,
+            "target_form": TargetForm(
+                initial={"version": target.version if target else 0, "sasaran": sasaran}
+            ),
+            "can_write": can_write,
+            "conflict": conflict,
+            "conflict_mutu": [(i, conflict_mutu.get(i.pk)) for i in items],
+            "hasil": _preview(pemda, form, items, sasaran),
+        },
+        status=status,
+    )
+
+
+def _preview(pemda: Pemda, form: EntryForm, items: list[Any], sasaran: int | None) -> Any:
+    """Compute from whatever is valid in the form (bound or initial)."""
+    if form.is_bound:
+        values = (
+            {name: form.cleaned_data.get(name) for name in form.fields}
+            if hasattr(form, "cleaned_data")
+            else {}
+        )
+    else:
+        values = dict(form.initial)
+    return entry_compute(
+        method=pemda.scoring_method.to_method(),
+        sasaran=sasaran,
+        terlayani=values.get("terlayani"),
+        mutu=[
+            (values.get(f"mutu_{i.pk}_dibutuhkan"), values.get(f"mutu_{i.pk}_tersedia"))
+            for i in items
+        ],
+    )
+
+
+@login_required
+@require_POST
+def entry_preview(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
+    """htmx: the capaian, nilai and category of the numbers as typed (nothing is saved)."""
+    pemda = pemda_get_for_user(request, kode)
+    _period(tahun, tw)
+    jpd_obj = _jpd_or_404(pemda, jpd)
+    items = mutu_items_for(jpd=jpd_obj, year=tahun)
+    target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
+    form = EntryForm(request.POST, items=items)
+    form.is_valid()
+    return render(
+        request,
+        "pendataan/_hasil.html",
+        {
+            "hasil": _preview(pemda, form, items, target.sasaran if target else None),
+            "errors": form.errors,
+            "target": target,
+        },
+    )
+
+
+@login_required
+@require_POST
+def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
+    pemda = pemda_get_for_user(request, kode)
+    jpd_obj = _jpd_or_404(pemda, jpd)
+    require_write(request, pemda, assignment_opd_id(pemda, jpd_obj))
+    tw = request.POST.get("tw", "1")
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errors)}",
+            )
+    else:
+        try:
+            target_set(
+                pemda=pemda,
+                jpd=jpd_obj,
+                year=tahun,
+                sasaran=form.cleaned_data["sasaran"],
+                reason=form.cleaned_data["alasan"] or "",
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _("Sasaran %(tahun)s tersimpan.") % {"tahun": tahun})
+        except DomainError as exc:
+            messages.error(
+                request,
+                str(exc) if not isinstance(exc, EntryInvalid) else " ".join(exc.errors.values()),
+            )
+    return redirect(
+        "isian", kode=pemda.code, tahun=tahun, tw=tw if tw in "1234" else "1", jpd=jpd_obj.code
+    )
