@@ -97,3 +97,44 @@ class PersonaTestCase(TestCase):
         user = self.users[persona]
         self.client.force_login(user)
         return user
+
+
+ALL_PERSONAS = (
+    "operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim", "admin_a", "pimpinan_a",
+    "provinsi_jabar", "pusat", "outsider", "admin_b", "nobody",
+)  # fmt: skip
+
+
+class AccessMatrixMixin:
+    """Check one URL for every persona: ``expected`` maps persona → status code; personas not
+    named must get ``default`` (404: outsiders cannot tell a forbidden object from a missing
+    one). Anonymous users must be sent to the login page (or get ``anonymous`` if given)."""
+
+    client: object
+
+    def check_access(
+        self,
+        method: str,
+        url: str,
+        expected: dict[str, int],
+        *,
+        default: int = 404,
+        anonymous: int = 302,
+        data: dict[str, object] | None = None,
+    ) -> None:
+        case: PersonaTestCase = self  # type: ignore[assignment]
+        case.client.logout()
+        response = getattr(case.client, method)(url, data or {})
+        case.assertEqual(response.status_code, anonymous, f"anonymous {method.upper()} {url}")
+        if anonymous == 302:
+            case.assertIn("/akun/masuk/", response["Location"])
+        for persona in ALL_PERSONAS:
+            with case.subTest(persona=persona, method=method, url=url):
+                case.client.force_login(case.users[persona])
+                response = getattr(case.client, method)(url, data or {})
+                want = expected.get(persona, default)
+                case.assertEqual(
+                    response.status_code,
+                    want,
+                    f"{persona} {method.upper()} {url}: {response.status_code} != {want}",
+                )
