@@ -1,0 +1,109 @@
+"""Login with Argon2, lockout after repeated failures, session expiry, password change, home."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from tuntas.akun.models import LoginAttempt
+from tuntas.core.testing import PASSWORD, PersonaTestCase
+
+LOGIN = "/akun/masuk/"
+
+
+class LoginTests(PersonaTestCase):
+    def login_form(self, username: str, password: str):
+        return self.client.post(LOGIN, {"username": username, "password": password})
+
+    def test_login_with_the_right_password_and_argon2(self):
+        response = self.login_form("operator_kes", PASSWORD)
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertEqual(
+            settings.PASSWORD_HASHERS[0], "django.contrib.auth.hashers.Argon2PasswordHasher"
+        )
+        user = User.objects.get(username="operator_kes")
+        self.assertTrue(user.password.startswith("argon2"))
+
+    def test_wrong_password_is_refused_in_indonesian(self):
+        response = self.login_form("operator_kes", "salah")
+        self.assertContains(response, "Nama pengguna atau kata sandi salah.")
+        self.assertFalse(response.wsgi_request.user.is_authenticated)
+
+    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
+    def test_lockout_after_repeated_failures_even_with_the_right_password(self):
+        for _ in range(3):
+            self.login_form("operator_kes", "salah")
+        response = self.login_form("operator_kes", PASSWORD)
+        self.assertContains(response, "Akun dikunci sementara")
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # other users are not affected
+        self.assertEqual(self.login_form("admin_a", PASSWORD).status_code, 302)
+
+    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
+    def test_lockout_ends_after_the_window(self):
+        for _ in range(3):
+            self.login_form("operator_kes", "salah")
+        LoginAttempt.objects.update(at="2000-01-01T00:00:00Z")
+        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+
+    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
+    def test_a_success_resets_the_count(self):
+        self.login_form("operator_kes", "salah")
+        self.login_form("operator_kes", "salah")
+        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+        self.client.logout()
+        self.login_form("operator_kes", "salah")
+        self.login_form("operator_kes", "salah")
+        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+
+    def test_session_expires(self):
+        self.assertLessEqual(settings.SESSION_COOKIE_AGE, 12 * 3600)
+        self.assertTrue(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE)
+        self.login_form("operator_kes", PASSWORD)
+        self.assertLessEqual(self.client.session.get_expiry_age(), settings.SESSION_COOKIE_AGE)
+
+    def test_logout_is_a_post(self):
+        self.login("operator_kes")
+        response = self.client.post("/akun/keluar/")
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_password_change(self):
+        self.login_form("operator_kes", PASSWORD)
+        response = self.client.post(
+            "/akun/sandi/",
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Baru-Sekali-2026!",
+                "new_password2": "Baru-Sekali-2026!",
+            },
+        )
+        self.assertRedirects(response, "/akun/sandi/selesai/")
+        self.client.logout()
+        self.assertEqual(self.login_form("operator_kes", "Baru-Sekali-2026!").status_code, 302)
+
+    def test_password_change_requires_login(self):
+        response = self.client.get("/akun/sandi/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(LOGIN, response["Location"])
+
+
+class HomeTests(PersonaTestCase):
+    def test_each_role_lands_where_its_work_is(self):
+        cases = {
+            "operator_kes": "/pemda/32.75/",
+            "pimpinan_a": "/pemda/32.75/",
+            "admin_b": "/pemda/36.74/",
+            "provinsi_jabar": "/provinsi/32/",
+            "pusat": "/nasional/",
+        }
+        for persona, target in cases.items():
+            self.login(persona)
+            self.assertRedirects(
+                self.client.get("/"), target, fetch_redirect_response=False, msg_prefix=persona
+            )
+        self.login("nobody")
+        self.assertContains(self.client.get("/"), "belum memiliki peran", status_code=403)
+        self.client.logout()
+        self.assertIn(LOGIN, self.client.get("/")["Location"])
