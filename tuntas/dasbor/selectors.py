@@ -6,6 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
+from tuntas.akun.scope import Scope, pemda_readable
 from tuntas.katalog.models import Jpd, Urusan
 from tuntas.organisasi.models import JpdAssignment, Pemda
 from tuntas.pendataan.models import QuarterEntry, QuarterResult
@@ -65,7 +68,7 @@ def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
         opd_of[code] for code, e in entries.items() if e.is_complete and code in opd_of
     )
     trend = list(
-        QuarterResult.objects.filter(pemda=pemda)
+        QuarterResult.objects.filter(pemda=pemda, jpd_complete__gt=0)
         .order_by("year", "quarter")
         .only("year", "quarter", "nilai", "kategori", "jpd_total", "jpd_complete")
     )
@@ -104,3 +107,35 @@ def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
     }
     rows = [RankedRow(p, results.get(p.code)) for p in pemda_list]
     return sorted(rows, key=lambda r: (r.nilai is None, -(r.nilai or 0), r.pemda.code))
+
+
+def province_kabkota(scope: Scope, province: Pemda) -> QuerySet[Pemda]:
+    """The kab/kota of ``province`` that ``scope`` may read, by code."""
+    return (
+        Pemda.objects.filter(province_code=province.province_code, level="kabkota")
+        .filter(scope.pemda_filter())
+        .order_by("code")
+    )
+
+
+def national_ranking(
+    scope: Scope, year: int, quarter: int, *, level: str = "", urusan: str = "", category: str = ""
+) -> list[RankedRow]:
+    """Every pemda ``scope`` may read, ranked, filtered as on the national dashboard: ``level``
+    (provinsi/kabkota, anything else ignored), ``urusan`` (only pemda with a value for it) and
+    ``category`` (of that urusan when one is given, else of the region index)."""
+    qs = pemda_readable(scope).order_by("code")
+    if level in ("provinsi", "kabkota"):
+        qs = qs.filter(level=level)
+    rows = ranked(qs, year, quarter)
+    if urusan:
+        rows = [r for r in rows if r.result and urusan in r.result.urusan]
+    if category:
+        rows = [
+            r
+            for r in rows
+            if r.result
+            and (r.result.urusan.get(urusan, {}).get("kategori") if urusan else r.result.kategori)
+            == category
+        ]
+    return rows

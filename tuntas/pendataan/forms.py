@@ -34,12 +34,18 @@ class EntryForm(forms.Form):
         label=_("Terlayani sesuai standar (kumulatif s.d. akhir triwulan)"), required=False
     )
     over_target_reason = forms.CharField(
-        label=_("Penjelasan bila terlayani melebihi sasaran"), required=False, widget=forms.Textarea
+        label=_("Penjelasan bila terlayani melebihi sasaran"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     pagu = CountField(label=_("Pagu anggaran (Rp)"), required=False)
     realisasi = CountField(label=_("Realisasi anggaran (Rp)"), required=False)
-    permasalahan = forms.CharField(label=_("Permasalahan"), required=False, widget=forms.Textarea)
-    solusi = forms.CharField(label=_("Solusi"), required=False, widget=forms.Textarea)
+    permasalahan = forms.CharField(
+        label=_("Permasalahan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    solusi = forms.CharField(
+        label=_("Solusi"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, items: list[MutuItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,5 +85,5 @@ class TargetForm(forms.Form):
     alasan = forms.CharField(
         label=_("Alasan perubahan (wajib bila mengubah sasaran)"),
         required=False,
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -1,0 +1,75 @@
+"""An operator logs in, fills a JPD for the quarter, and the region dashboard shows the new index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tuntas.akun.models import Membership, Role
+from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
+from tuntas.katalog.models import Jpd
+from tuntas.organisasi.models import PerangkatDaerah
+from tuntas.organisasi.services import pemda_register
+from tuntas.pendataan.models import QuarterEntry
+from tuntas.pendataan.selectors import current_period
+from tuntas.pendataan.services import mutu_items_for, target_set
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def bekasi_operator():
+    ensure_test_regions()
+    pemda = pemda_register(code="32.75")
+    user = make_user("operator.dinkes")
+    Membership.objects.create(
+        user=user,
+        pemda=pemda,
+        opd=PerangkatDaerah.objects.get(pemda=pemda, name="Dinas Kesehatan"),
+        role=Role.OPERATOR,
+    )
+    year, _ = current_period()
+    jpd = Jpd.objects.get(code="1.02.K07")
+    target_set(
+        pemda=pemda, jpd=jpd, year=year, sasaran=4900, reason="", expected_version=0, actor=None
+    )
+    return pemda, jpd
+
+
+def test_operator_fills_a_jpd_and_the_dashboard_shows_the_index(
+    live_server, page, shot, bekasi_operator
+):
+    pemda, jpd = bekasi_operator
+    year, quarter = current_period()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Nama pengguna").fill("operator.dinkes")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    shot("01-masuk")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(re.compile(r"/pemda/32\.75/"))
+    page.get_by_role("link", name=re.compile("Isi capaian")).click()
+    page.get_by_role("link", name="Pelayanan kesehatan pada usia lanjut").first.click()
+    page.wait_for_url(re.compile(r"/1\.02\.K07/$"))
+
+    page.get_by_label(re.compile("Terlayani sesuai standar")).fill("3.570")
+    for item in mutu_items_for(jpd=jpd, year=year):
+        page.locator(f"#id_mutu_{item.pk}_dibutuhkan").fill("10")
+        page.locator(f"#id_mutu_{item.pk}_tersedia").fill("9")
+    # the live calculation (htmx) updates while typing, before anything is saved
+    page.wait_for_function(
+        "document.querySelector('[data-testid=nilai]').textContent.includes('76,28')"
+    )
+    assert "72,85 %" in page.locator("[data-testid=capaian-penerima]").inner_text()
+    assert not QuarterEntry.objects.exists()
+    shot("02-isian-hitung-langsung")
+
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    page.get_by_text("Isian 1.02.K07 tersimpan.").wait_for()
+    entry = QuarterEntry.objects.get(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+    assert (entry.terlayani, str(entry.nilai), entry.kategori) == (3570, "76.28", "pratama")
+
+    page.goto(f"{live_server.url}/pemda/32.75/")
+    assert page.locator("[data-testid=indeks]").inner_text() == "76,28 %"
+    assert page.locator("[data-testid=kategori]").inner_text() == "Tuntas Pratama"
+    shot("03-dasbor")
