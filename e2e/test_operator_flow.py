@@ -64,8 +64,19 @@ def test_operator_fills_a_jpd_and_the_dashboard_shows_the_index(
     assert not QuarterEntry.objects.exists()
     shot("02-isian-hitung-langsung")
 
+    # Typing is kept in the browser: a reload (a lost session, a closed tab) offers it back.
+    page.reload()
+    assert page.get_by_label(re.compile("Terlayani sesuai standar")).input_value() == ""
+    page.get_by_role("button", name="Pulihkan").click()
+    assert page.get_by_label(re.compile("Terlayani sesuai standar")).input_value() == "3.570"
+    page.wait_for_function(
+        "document.querySelector('[data-testid=nilai]').textContent.includes('76,28')"
+    )
+
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.get_by_text("Isian 1.02.K07 tersimpan.").wait_for()
+    page.reload()
+    assert page.locator("#draft-banner").is_hidden()  # saved: no stale draft is offered
     entry = QuarterEntry.objects.get(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
     assert (entry.terlayani, str(entry.nilai), entry.kategori) == (3570, "76.28", "pratama")
 
