@@ -110,8 +110,6 @@ class AccessMatrixMixin:
     named must get ``default`` (404: outsiders cannot tell a forbidden object from a missing
     one). Anonymous users must be sent to the login page (or get ``anonymous`` if given)."""
 
-    client: object
-
     def check_access(
         self,
         method: str,

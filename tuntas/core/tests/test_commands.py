@@ -49,7 +49,7 @@ def test_idempotent_and_keeps_the_admins_changes():
     run("3275")  # compact code
     pemda = Pemda.objects.get(code="32.75")
     sosial = PerangkatDaerah.objects.get(pemda=pemda, name="Dinas Sosial")
-    assignment_set(pemda=pemda, jpd=Jpd.objects.get(code="1.02.K10"), opd=sosial, actor=None)  # type: ignore[arg-type]
+    assignment_set(pemda=pemda, jpd=Jpd.objects.get(code="1.02.K10"), opd=sosial, actor=None)
     events = AuditEvent.objects.filter(action="pemda.daftar").count()
     run("32.75")
     assert Pemda.objects.count() == 1

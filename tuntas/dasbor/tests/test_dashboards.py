@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
 from tuntas.katalog.models import Jpd
+from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
 
@@ -24,6 +27,8 @@ def fill(pemda, code: str, sasaran: int, terlayani: int) -> None:
 
 
 class DashboardTests(PersonaTestCase, AccessMatrixMixin):
+    bogor: ClassVar[Pemda]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

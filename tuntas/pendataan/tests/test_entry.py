@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from tuntas.core.models import AuditEvent
 from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
-from tuntas.katalog.models import Jpd
+from tuntas.katalog.models import Jpd, MutuItem
 from tuntas.pendataan.models import QuarterEntry, QuarterResult, TargetRevision
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
 
@@ -24,6 +25,9 @@ def form_data(items, *, version=0, terlayani="3.570", needed="10", available="9"
 
 
 class EntryTestCase(PersonaTestCase, AccessMatrixMixin):
+    lansia: ClassVar[Jpd]
+    items: ClassVar[list[MutuItem]]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
