@@ -23,10 +23,12 @@ $(STAMP): pyproject.toml requirements/build.txt requirements/dev.txt
 
 install: $(STAMP)
 
+# Demo: regions, catalog, demo pemda of Jawa Barat and Banten with synthetic data (data contoh)
+# and one login per role (new passwords each run), then the server. Safe to repeat.
 demo: $(STAMP)
 	$(BIN)/tuntas migrate --no-input
 	$(BIN)/tuntas init
-	$(BIN)/tuntas demo
+	$(BIN)/tuntas demo --alamat http://$(HOST):$(PORT)
 	$(BIN)/tuntas runserver $(HOST):$(PORT)
 
 test: $(STAMP)

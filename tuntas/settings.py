@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tuntas.akun",
     "tuntas.pendataan",
     "tuntas.dasbor",
+    "tuntas.api",
 ]
 
 MIDDLEWARE = [

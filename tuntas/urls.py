@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tuntas.api.api import api
+from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
+from tuntas.organisasi import views as organisasi
 from tuntas.pendataan import views as pendataan
+from tuntas.pendataan import views_excel as pendataan_excel
 
 admin.site.site_header = "Tuntas — Standar Pelayanan Minimal"
 admin.site.site_title = "Tuntas"
@@ -15,7 +19,42 @@ urlpatterns = [
     path("pemda/<str:kode>/", dasbor.pemda, name="dasbor-pemda"),
     path("provinsi/<str:kode>/", dasbor.provinsi, name="dasbor-provinsi"),
     path("nasional/", dasbor.nasional, name="dasbor-nasional"),
+    # dashboard downloads (tuntas/dasbor/exports.py) and the read API (tuntas/api/)
+    path(
+        "pemda/<str:kode>/unduh/<slug:tabel>.<slug:fmt>",
+        dasbor_exports.pemda_export,
+        name="dasbor-unduh-pemda",
+    ),
+    path(
+        "provinsi/<str:kode>/unduh/kabkota.<slug:fmt>",
+        dasbor_exports.provinsi_export,
+        name="dasbor-unduh-provinsi",
+    ),
+    path(
+        "nasional/unduh/peringkat.<slug:fmt>",
+        dasbor_exports.nasional_export,
+        name="dasbor-unduh-nasional",
+    ),
+    path("api/", api.urls),
+    # end dashboard downloads and read API
     path("pemda/<str:kode>/isian/<int:tahun>/<int:tw>/", pendataan.entry_list, name="isian-daftar"),
+    # Excel round trip (tuntas/pendataan/views_excel.py); before "isian" so "unduh" is no JPD
+    path(
+        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unduh/",
+        pendataan_excel.workbook_download,
+        name="isian-unduh",
+    ),
+    path(
+        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unggah/",
+        pendataan_excel.workbook_upload,
+        name="isian-unggah",
+    ),
+    path(
+        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unggah/<int:unggahan>/",
+        pendataan_excel.workbook_confirm,
+        name="isian-unggah-konfirmasi",
+    ),
+    # end Excel round trip
     path(
         "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/<str:jpd>/", pendataan.entry_edit, name="isian"
     ),
@@ -25,5 +64,65 @@ urlpatterns = [
         name="isian-hitung",
     ),
     path("pemda/<str:kode>/sasaran/<int:tahun>/<str:jpd>/", pendataan.target_edit, name="sasaran"),
+    # pemda settings (admin_pemda): OPD, pengampu, users — tuntas/organisasi/views.py
+    path("pemda/<str:kode>/pengaturan/", organisasi.overview, name="pengaturan"),
+    path("pemda/<str:kode>/pengaturan/opd/", organisasi.opd_list, name="pengaturan-opd"),
+    path(
+        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/nama/",
+        organisasi.opd_rename_view,
+        name="pengaturan-opd-ubah",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/koordinator/",
+        organisasi.opd_coordinator_view,
+        name="pengaturan-opd-koordinator",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/hapus/",
+        organisasi.opd_delete_view,
+        name="pengaturan-opd-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengampu/",
+        organisasi.assignment_list,
+        name="pengaturan-pengampu",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengampu/<str:jpd>/",
+        organisasi.assignment_edit,
+        name="pengaturan-pengampu-ubah",
+    ),
+    path("pemda/<str:kode>/pengaturan/pengguna/", organisasi.user_list, name="pengaturan-pengguna"),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/baru/",
+        organisasi.user_create,
+        name="pengaturan-pengguna-baru",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/",
+        organisasi.user_detail,
+        name="pengaturan-pengguna-detail",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/",
+        organisasi.membership_add,
+        name="pengaturan-keanggotaan-tambah",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/<int:membership_id>/cabut/",
+        organisasi.membership_remove,
+        name="pengaturan-keanggotaan-cabut",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/sandi/",
+        organisasi.password_reset,
+        name="pengaturan-pengguna-sandi",
+    ),
+    path(
+        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/status/",
+        organisasi.user_active_set,
+        name="pengaturan-pengguna-status",
+    ),
+    # end pemda settings
     path("admin/", admin.site.urls),
 ]

@@ -51,6 +51,7 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
             "tw": quarter,
             "years": year_choices(),
             "can_enter": not scope.is_read_only_in(pemda_obj),
+            "can_admin": scope.can_admin(pemda_obj),
             "trend_labels": [f"TW{r.quarter} {r.year}" for r in board.trend],
             "trend_values": [float(r.nilai) if r.nilai is not None else None for r in board.trend],
             "Role": Role,
@@ -61,24 +62,21 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
 @login_required
 def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
     """A province's own SPM and all its kab/kota, ranked (provinsi role, pusat)."""
-    from tuntas.dasbor.selectors import ranked
-    from tuntas.organisasi.models import Pemda
+    from tuntas.dasbor.selectors import province_kabkota, ranked
 
     province = pemda_get_for_user(request, kode)
     if province.level != "provinsi":
         raise Http404("Bukan provinsi")
     scope = request_scope(request)
     year, quarter = period_from(request)
-    kabkota = Pemda.objects.filter(province_code=province.province_code, level="kabkota").filter(
-        scope.pemda_filter()
-    )
+    kabkota = province_kabkota(scope, province)
     return render(
         request,
         "dasbor/provinsi.html",
         {
             "pemda": province,
             "own": ranked([province], year, quarter)[0],
-            "rows": ranked(kabkota.order_by("code"), year, quarter),
+            "rows": ranked(kabkota, year, quarter),
             "tahun": year,
             "tw": quarter,
             "years": year_choices(),
@@ -89,8 +87,7 @@ def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
 @login_required
 def nasional(request: HttpRequest) -> HttpResponse:
     """Every pemda the user may read, filterable by level, urusan and category."""
-    from tuntas.akun.scope import pemda_readable
-    from tuntas.dasbor.selectors import ranked
+    from tuntas.dasbor.selectors import national_ranking
     from tuntas.katalog.models import Urusan
 
     scope = request_scope(request)
@@ -100,20 +97,7 @@ def nasional(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("tingkat", "")
     urusan = request.GET.get("urusan", "")
     category = request.GET.get("kategori", "")
-    qs = pemda_readable(scope).order_by("code")
-    if level in ("provinsi", "kabkota"):
-        qs = qs.filter(level=level)
-    rows = ranked(qs, year, quarter)
-    if urusan:
-        rows = [r for r in rows if r.result and urusan in r.result.urusan]
-    if category:
-        rows = [
-            r
-            for r in rows
-            if r.result
-            and (r.result.urusan.get(urusan, {}).get("kategori") if urusan else r.result.kategori)
-            == category
-        ]
+    rows = national_ranking(scope, year, quarter, level=level, urusan=urusan, category=category)
     return render(
         request,
         "dasbor/nasional.html",

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
@@ -90,3 +91,146 @@ def assignment_set(*, pemda: Pemda, jpd: Jpd, opd: PerangkatDaerah, actor: User)
         data={"jpd": jpd.code, "opd": opd.name},
     )  # fmt: skip
     return assignment
+
+
+# --- Perangkat daerah (OPD) administration by the pemda's admin ---------------------------------
+
+OPD_NAME_LABEL = "Nama perangkat daerah"
+OPD_NAME_MAX = 160
+
+
+class FieldInvalid(DomainError):
+    """A value typed by the user is refused; ``field`` is the form field it belongs to and the
+    message (``str(exc)``) starts with the field's Indonesian label."""
+
+    def __init__(self, *, field: str, label: str, message: str) -> None:
+        super().__init__(f"{label}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _opd_name_clean(*, pemda: Pemda, name: str, exclude_id: int | None = None) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise FieldInvalid(field="name", label=OPD_NAME_LABEL, message="wajib diisi.")
+    if len(cleaned) > OPD_NAME_MAX:
+        raise FieldInvalid(
+            field="name", label=OPD_NAME_LABEL, message=f"paling panjang {OPD_NAME_MAX} karakter."
+        )
+    same = PerangkatDaerah.objects.filter(pemda=pemda, name__iexact=cleaned)
+    if exclude_id is not None:
+        same = same.exclude(pk=exclude_id)
+    if same.exists():
+        raise FieldInvalid(
+            field="name",
+            label=OPD_NAME_LABEL,
+            message=f"“{cleaned}” sudah ada di {pemda.name}.",
+        )
+    return cleaned
+
+
+def _opd_save(opd: PerangkatDaerah) -> None:
+    """Save, turning a lost race on the unique name into the same message as the check."""
+    try:
+        with transaction.atomic():
+            opd.save()
+    except IntegrityError as exc:
+        raise FieldInvalid(
+            field="name", label=OPD_NAME_LABEL, message=f"“{opd.name}” sudah ada."
+        ) from exc
+
+
+@transaction.atomic
+def opd_create(
+    *, pemda: Pemda, name: str, is_coordinator: bool = False, actor: User
+) -> PerangkatDaerah:
+    opd = PerangkatDaerah(
+        pemda=pemda,
+        name=_opd_name_clean(pemda=pemda, name=name),
+        is_coordinator=is_coordinator,
+    )
+    _opd_save(opd)
+    audit_event_create(
+        action="opd.tambah",
+        actor=actor,
+        object_type="opd",
+        object_id=str(opd.pk),
+        data={"pemda": pemda.code, "nama": opd.name, "koordinator": is_coordinator},
+    )
+    return opd
+
+
+@transaction.atomic
+def opd_rename(*, opd: PerangkatDaerah, name: str, actor: User) -> PerangkatDaerah:
+    opd = PerangkatDaerah.objects.select_for_update().select_related("pemda").get(pk=opd.pk)
+    cleaned = _opd_name_clean(pemda=opd.pemda, name=name, exclude_id=opd.pk)
+    if cleaned == opd.name:
+        return opd
+    old = opd.name
+    opd.name = cleaned
+    _opd_save(opd)
+    audit_event_create(
+        action="opd.ubah_nama",
+        actor=actor,
+        object_type="opd",
+        object_id=str(opd.pk),
+        data={"pemda": opd.pemda_id, "lama": old, "baru": cleaned},
+    )
+    return opd
+
+
+@transaction.atomic
+def opd_coordinator_set(
+    *, opd: PerangkatDaerah, is_coordinator: bool, actor: User
+) -> PerangkatDaerah:
+    """Mark (or unmark) the OPD as the pemda's SPM coordinator (Bagian Tata Pemerintahan)."""
+    opd = PerangkatDaerah.objects.select_for_update().get(pk=opd.pk)
+    if opd.is_coordinator == is_coordinator:
+        return opd
+    opd.is_coordinator = is_coordinator
+    opd.save(update_fields=["is_coordinator"])
+    audit_event_create(
+        action="opd.koordinator",
+        actor=actor,
+        object_type="opd",
+        object_id=str(opd.pk),
+        data={"pemda": opd.pemda_id, "nama": opd.name, "koordinator": is_coordinator},
+    )
+    return opd
+
+
+@transaction.atomic
+def opd_delete(*, opd: PerangkatDaerah, actor: User) -> None:
+    """Delete an OPD nobody depends on: no JPD assigned to it and no user membership in it."""
+    opd = PerangkatDaerah.objects.select_for_update().get(pk=opd.pk)
+    assignments = opd.assignments.count()
+    members = opd.memberships.count()
+    if assignments or members:
+        reasons = []
+        if assignments:
+            reasons.append(f"masih menjadi pengampu {assignments} JPD")
+        if members:
+            reasons.append(f"masih memiliki {members} keanggotaan pengguna")
+        steps = []
+        if assignments:
+            steps.append("pindahkan JPD-nya ke perangkat daerah lain di halaman Pengampu JPD")
+        if members:
+            steps.append("cabut atau pindahkan keanggotaan penggunanya di halaman Pengguna")
+        todo = " lalu ".join(steps)
+        raise DomainError(
+            f"{opd.name} tidak dapat dihapus: {' dan '.join(reasons)}. "
+            f"{todo[0].upper()}{todo[1:]} terlebih dahulu."
+        )
+    name, pemda_code, pk = opd.name, opd.pemda_id, opd.pk
+    try:
+        with transaction.atomic():
+            opd.delete()
+    except (ProtectedError, RestrictedError, IntegrityError) as exc:
+        raise DomainError(f"{name} tidak dapat dihapus: masih dirujuk oleh data lain.") from exc
+    audit_event_create(
+        action="opd.hapus",
+        actor=actor,
+        object_type="opd",
+        object_id=str(pk),
+        data={"pemda": pemda_code, "nama": name},
+    )

@@ -139,3 +139,29 @@ class QuarterResult(models.Model):
     @property
     def keterisian(self) -> float:
         return 100.0 * self.jpd_complete / self.jpd_total if self.jpd_total else 0.0
+
+
+class ExcelUpload(models.Model):
+    """An uploaded quarter workbook, kept between its preview and the user's confirmation:
+    the changes to write (per JPD, with the entry version recorded at download) and the errors
+    found. ``applied_at`` is set when it is written, so it is never written twice."""
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=QUARTERS)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    applied_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unggahan Excel")
+        verbose_name_plural = _("unggahan Excel")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} TW{self.quarter} {self.year}: {self.file_name}"

@@ -1,0 +1,65 @@
+"""The read API: one NinjaAPI under ``/api/``, its OpenAPI schema at ``/api/openapi.json`` and
+interactive documentation at ``/api/docs`` (Swagger UI served from ``static/vendor``, no CDN).
+
+Authentication: ``Authorization: Bearer <token>`` (``tuntas token-baru``) or the browser's Django
+session. Every endpoint then applies the same access policy as the pages (``tuntas.akun.scope``):
+anonymous → 401, outside the user's scope → 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+from ninja.security import HttpBearer, django_auth
+
+from tuntas.api.services import api_token_authenticate
+from tuntas.dasbor.api import router as dasbor_router
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``; the token's user becomes ``request.user`` so the
+    scope helpers (``tuntas.akun.scope``) see the same user as for a session."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = api_token_authenticate(plaintext=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class VendoredSwagger(DocsBase):
+    """Swagger UI from ``tuntas/core/static/vendor/swagger-ui`` (ninja's own page would need
+    ``ninja`` in INSTALLED_APPS or load it from a CDN). Only GET may be tried: the API reads."""
+
+    settings: dict[str, Any] = {
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        "validatorUrl": None,  # the default would send the schema to validator.swagger.io
+        "supportedSubmitMethods": ["get"],
+    }
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, "api/docs.html", {"api": api, "swagger_settings": settings})
+
+
+api = NinjaAPI(
+    title="Tuntas API",
+    version="1",
+    description=(
+        "API baca Tuntas: data dasbor SPM dalam JSON. Autentikasi dengan header "
+        "`Authorization: Bearer <token>` (buat token dengan `tuntas token-baru USERNAME`) "
+        "atau sesi peramban yang sudah masuk. Cakupan data sama dengan halaman dasbor: "
+        "pemda di luar cakupan Anda dijawab 404. Nilai dalam persen, dipotong dua desimal; "
+        "kode kategori: paripurna, utama, madya, pratama, muda, belum."
+    ),
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+    docs=VendoredSwagger(),
+    docs_url="/docs",
+)
+api.add_router("", dasbor_router)

@@ -1,0 +1,357 @@
+"""JSON endpoints for the dashboards' data (mounted under ``/api/`` by ``tuntas.api.api``).
+
+Same data and the same access rules as the pages in ``views.py``: the pemda comes through
+``pemda_get_for_user`` (404 outside the user's scope), the provincial dashboard is only for a
+province, the national one only for the pusat role. Percentages are numbers (truncated to two
+decimals, as stored); ``null`` where there is no value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tuntas.akun.scope import pemda_get_for_user, pemda_readable, request_scope
+from tuntas.core.templatetags.tuntas_format import CATEGORY_NAMES
+from tuntas.dasbor.selectors import (
+    OpdCompleteness,
+    PemdaDashboard,
+    RankedRow,
+    national_ranking,
+    pemda_dashboard,
+    province_kabkota,
+    ranked,
+)
+from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.models import QuarterEntry, QuarterResult
+from tuntas.pendataan.selectors import current_period, year_choices
+from tuntas.perhitungan.engine import truncate2
+
+router = Router(tags=["Dasbor"])
+
+
+class Galat(Schema):
+    detail: str
+
+
+class PemdaOut(Schema):
+    kode: str
+    nama: str
+    tingkat: str
+    kode_provinsi: str
+    data_contoh: bool
+
+
+class IndeksOut(Schema):
+    nilai: float | None
+    kategori: str
+    kategori_nama: str
+    jpd_lengkap: int
+    jpd_total: int
+
+
+class UrusanOut(Schema):
+    kode: str
+    nama: str
+    nilai: float | None
+    kategori: str
+    kategori_nama: str
+
+
+class JpdOut(Schema):
+    kode: str
+    nama: str
+    urusan: str
+    pengampu: str
+    capaian_penerima: float | None
+    capaian_mutu: float | None
+    nilai: float | None
+    kategori: str
+    kategori_nama: str
+    status: str  # dinilai | tidak_ada_sasaran | belum_lengkap
+
+
+class KeterisianOpdOut(Schema):
+    perangkat_daerah: str
+    jpd: int
+    lengkap: int
+    persen: float
+
+
+class TrenOut(Schema):
+    tahun: int
+    tw: int
+    nilai: float | None
+    kategori: str
+    kategori_nama: str
+    jpd_lengkap: int
+    jpd_total: int
+
+
+class PemdaDasborOut(Schema):
+    pemda: PemdaOut
+    tahun: int
+    tw: int
+    indeks: IndeksOut
+    urusan: list[UrusanOut]
+    jpd: list[JpdOut]
+    keterisian_opd: list[KeterisianOpdOut]
+    tren: list[TrenOut]
+
+
+class PeringkatOut(Schema):
+    peringkat: int
+    kode: str
+    nama: str
+    tingkat: str
+    data_contoh: bool
+    nilai: float | None
+    kategori: str
+    kategori_nama: str
+    jpd_lengkap: int | None
+    jpd_total: int | None
+
+
+class ProvinsiDasborOut(Schema):
+    pemda: PemdaOut
+    tahun: int
+    tw: int
+    indeks: IndeksOut
+    kabkota: list[PeringkatOut]
+
+
+class NasionalFilter(Schema):
+    tingkat: str
+    urusan: str
+    kategori: str
+
+
+class NasionalDasborOut(Schema):
+    tahun: int
+    tw: int
+    filter: NasionalFilter
+    jumlah: int
+    pemda: list[PeringkatOut]
+
+
+class Periode(Schema):
+    tahun: int | None = Field(
+        None, description="Tahun (bawaan: tahun triwulan terakhir yang sudah berakhir)."
+    )
+    tw: int | None = Field(
+        None, description="Triwulan 1–4 (bawaan: triwulan terakhir yang sudah berakhir)."
+    )
+
+
+class NasionalQuery(Periode):
+    tingkat: str = Field("", description="provinsi atau kabkota; kosong: semua.")
+    urusan: str = Field("", description="Kode urusan, mis. 1.02; kosong: semua.")
+    kategori: str = Field(
+        "", description="paripurna, utama, madya, pratama, muda atau belum; kosong: semua."
+    )
+
+
+def period_of(query: Periode) -> tuple[int, int]:
+    """As ``views.period_from``: the last ended quarter by default, 404 for an unknown period."""
+    year, quarter = current_period()
+    year = year if query.tahun is None else query.tahun
+    quarter = quarter if query.tw is None else query.tw
+    if quarter not in (1, 2, 3, 4) or year not in year_choices():
+        raise Http404("Periode tidak dikenal")
+    return year, quarter
+
+
+def number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def category_name(code: str) -> str:
+    return CATEGORY_NAMES.get(code, "")
+
+
+def completeness_percent(row: OpdCompleteness) -> Decimal:
+    """Share of the OPD's JPD that are complete, truncated to two decimals like the indices."""
+    return truncate2(Fraction(100 * row.complete, row.assigned)) if row.assigned else Decimal(0)
+
+
+def jpd_status(entry: QuarterEntry | None) -> str:
+    if entry is not None and entry.kategori:
+        return "dinilai"
+    if entry is not None and entry.is_complete:
+        return "tidak_ada_sasaran"
+    return "belum_lengkap"
+
+
+def pemda_out(pemda: Pemda) -> PemdaOut:
+    return PemdaOut(
+        kode=pemda.code,
+        nama=pemda.name,
+        tingkat=pemda.level,
+        kode_provinsi=pemda.province_code,
+        data_contoh=pemda.is_demo,
+    )
+
+
+def indeks_out(result: QuarterResult | None, jpd_total: int) -> IndeksOut:
+    kategori = result.kategori if result else ""
+    return IndeksOut(
+        nilai=number(result.nilai) if result else None,
+        kategori=kategori,
+        kategori_nama=category_name(kategori),
+        jpd_lengkap=result.jpd_complete if result else 0,
+        jpd_total=jpd_total,
+    )
+
+
+def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
+    out = []
+    for position, row in enumerate(rows, start=1):
+        result = row.result
+        kategori = result.kategori if result else ""
+        out.append(
+            PeringkatOut(
+                peringkat=position,
+                kode=row.pemda.code,
+                nama=row.pemda.name,
+                tingkat=row.pemda.level,
+                data_contoh=row.pemda.is_demo,
+                nilai=number(row.nilai),
+                kategori=kategori,
+                kategori_nama=category_name(kategori),
+                jpd_lengkap=result.jpd_complete if result else None,
+                jpd_total=result.jpd_total if result else None,
+            )
+        )
+    return out
+
+
+def pemda_dasbor_out(board: PemdaDashboard) -> PemdaDasborOut:
+    return PemdaDasborOut(
+        pemda=pemda_out(board.pemda),
+        tahun=board.year,
+        tw=board.quarter,
+        indeks=indeks_out(board.result, len(board.jpd)),
+        urusan=[
+            UrusanOut(
+                kode=u.code,
+                nama=u.name,
+                nilai=number(u.nilai),
+                kategori=u.kategori,
+                kategori_nama=category_name(u.kategori),
+            )
+            for u in board.urusan
+        ],
+        jpd=[
+            JpdOut(
+                kode=jpd.code,
+                nama=jpd.name,
+                urusan=jpd.urusan_id,
+                pengampu=opd,
+                capaian_penerima=number(entry.capaian_penerima) if entry else None,
+                capaian_mutu=number(entry.capaian_mutu) if entry else None,
+                nilai=number(entry.nilai) if entry else None,
+                kategori=entry.kategori if entry else "",
+                kategori_nama=category_name(entry.kategori) if entry else "",
+                status=jpd_status(entry),
+            )
+            for jpd, entry, opd in board.jpd
+        ],
+        keterisian_opd=[
+            KeterisianOpdOut(
+                perangkat_daerah=c.name,
+                jpd=c.assigned,
+                lengkap=c.complete,
+                persen=float(completeness_percent(c)),
+            )
+            for c in board.completeness
+        ],
+        tren=[
+            TrenOut(
+                tahun=r.year,
+                tw=r.quarter,
+                nilai=number(r.nilai),
+                kategori=r.kategori,
+                kategori_nama=category_name(r.kategori),
+                jpd_lengkap=r.jpd_complete,
+                jpd_total=r.jpd_total,
+            )
+            for r in board.trend
+        ],
+    )
+
+
+@router.get(
+    "/pemda",
+    response={200: list[PemdaOut], 401: Galat},
+    summary="Pemda yang dapat Anda baca",
+    operation_id="pemda_daftar",
+)
+def pemda_list(request: HttpRequest) -> list[PemdaOut]:
+    """Semua pemerintah daerah dalam cakupan akun Anda, urut kode."""
+    return [pemda_out(p) for p in pemda_readable(request_scope(request)).order_by("code")]
+
+
+@router.get(
+    "/pemda/{kode}/dasbor",
+    response={200: PemdaDasborOut, 401: Galat, 404: Galat},
+    summary="Dasbor SPM satu pemda",
+    operation_id="pemda_dasbor",
+)
+def pemda_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) -> PemdaDasborOut:
+    """Indeks dan kategori pemda, indeks per urusan, capaian per JPD, keterisian per perangkat
+    daerah dan tren indeks semua triwulan — isi halaman dasbor pemda."""
+    pemda = pemda_get_for_user(request, kode)
+    year, quarter = period_of(periode)
+    return pemda_dasbor_out(pemda_dashboard(pemda, year, quarter))
+
+
+@router.get(
+    "/provinsi/{kode}/dasbor",
+    response={200: ProvinsiDasborOut, 401: Galat, 404: Galat},
+    summary="Dasbor provinsi: indeks provinsi dan peringkat kabupaten/kota",
+    operation_id="provinsi_dasbor",
+)
+def provinsi_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) -> ProvinsiDasborOut:
+    """Untuk peran provinsi (kabupaten/kota di wilayahnya) dan pusat. Kode yang bukan provinsi
+    dijawab 404."""
+    province = pemda_get_for_user(request, kode)
+    if province.level != "provinsi":
+        raise Http404("Bukan provinsi")
+    year, quarter = period_of(periode)
+    own = ranked([province], year, quarter)[0]
+    rows = ranked(province_kabkota(request_scope(request), province), year, quarter)
+    return ProvinsiDasborOut(
+        pemda=pemda_out(province),
+        tahun=year,
+        tw=quarter,
+        indeks=indeks_out(own.result, own.result.jpd_total if own.result else 0),
+        kabkota=ranked_out(rows),
+    )
+
+
+@router.get(
+    "/nasional/dasbor",
+    response={200: NasionalDasborOut, 401: Galat, 404: Galat},
+    summary="Dasbor nasional: peringkat semua pemda",
+    operation_id="nasional_dasbor",
+)
+def nasional_dasbor(request: HttpRequest, q: Query[NasionalQuery]) -> NasionalDasborOut:
+    """Hanya untuk peran pusat (selain itu 404). Saring dengan `tingkat` (provinsi, kabkota),
+    `urusan` (kode, mis. 1.02: hanya pemda yang punya nilai urusan itu) dan `kategori` (kategori
+    urusan itu bila `urusan` diisi, selain itu kategori indeks daerah)."""
+    scope = request_scope(request)
+    if not scope.is_pusat:
+        raise Http404("Tidak ditemukan")
+    year, quarter = period_of(q)
+    rows = national_ranking(
+        scope, year, quarter, level=q.tingkat, urusan=q.urusan, category=q.kategori
+    )
+    return NasionalDasborOut(
+        tahun=year,
+        tw=quarter,
+        filter=NasionalFilter(tingkat=q.tingkat, urusan=q.urusan, kategori=q.kategori),
+        jumlah=len(rows),
+        pemda=ranked_out(rows),
+    )

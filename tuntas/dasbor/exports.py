@@ -1,0 +1,318 @@
+"""Every dashboard table as a download: XLSX (XlsxWriter; numbers stored as numbers) and CSV as
+Indonesian Excel opens it (UTF-8 with BOM, ``;`` between fields, decimal comma).
+
+Same data and access rules as the pages (``views.py``): the pemda through ``pemda_get_for_user``
+(404 outside scope), the provincial ranking only for a province, the national one only for the
+pusat role, the period from ``period_from`` and the national filters as on the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+import xlsxwriter
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.core.templatetags.tuntas_format import CATEGORY_NAMES
+from tuntas.dasbor.selectors import (
+    PemdaDashboard,
+    RankedRow,
+    national_ranking,
+    pemda_dashboard,
+    province_kabkota,
+    ranked,
+)
+from tuntas.dasbor.views import period_from
+from tuntas.perhitungan.engine import truncate2
+
+Cell = str | int | Decimal | None
+Kind = Literal["text", "int", "percent"]
+FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind = "text"
+    width: int = 12
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str  # worksheet name (Excel allows 31 characters)
+    filename: str  # without extension
+    columns: Sequence[Column]
+    rows: list[list[Cell]]
+
+
+def _category(code: str) -> str:
+    return CATEGORY_NAMES.get(code, "")
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+
+def urusan_table(board: PemdaDashboard, filename: str) -> Table:
+    return Table(
+        _("Indeks per urusan"),
+        filename,
+        [
+            Column(_("Kode"), width=8),
+            Column(_("Urusan"), width=40),
+            Column(_("Indeks (%)"), "percent"),
+            Column(_("Kategori"), width=18),
+        ],
+        [[u.code, u.name, _percent(u.nilai), _category(u.kategori)] for u in board.urusan],
+    )
+
+
+def jpd_table(board: PemdaDashboard, filename: str) -> Table:
+    rows: list[list[Cell]] = []
+    for jpd, entry, opd in board.jpd:
+        if entry is not None and entry.kategori:
+            status = _category(entry.kategori)
+        elif entry is not None and entry.is_complete:
+            status = _("Tidak ada sasaran")
+        else:
+            status = _("Belum lengkap")
+        rows.append(
+            [
+                jpd.code,
+                jpd.name,
+                opd,
+                _percent(entry.capaian_penerima) if entry else None,
+                _percent(entry.capaian_mutu) if entry else None,
+                _percent(entry.nilai) if entry else None,
+                status,
+            ]
+        )
+    return Table(
+        _("Capaian per JPD"),
+        filename,
+        [
+            Column(_("Kode"), width=10),
+            Column(_("Jenis pelayanan dasar"), width=60),
+            Column(_("Pengampu"), width=36),
+            Column(_("Capaian penerima (%)"), "percent", 14),
+            Column(_("Capaian mutu (%)"), "percent", 14),
+            Column(_("Nilai (%)"), "percent"),
+            Column(_("Kategori"), width=18),
+        ],
+        rows,
+    )
+
+
+def completeness_table(board: PemdaDashboard, filename: str) -> Table:
+    return Table(
+        _("Keterisian per OPD"),
+        filename,
+        [
+            Column(_("Perangkat daerah"), width=44),
+            Column(_("JPD"), "int", 8),
+            Column(_("Lengkap"), "int", 10),
+            Column(_("Keterisian (%)"), "percent", 14),
+        ],
+        [
+            [
+                c.name,
+                c.assigned,
+                c.complete,
+                truncate2(Fraction(100 * c.complete, c.assigned)) if c.assigned else None,
+            ]
+            for c in board.completeness
+        ],
+    )
+
+
+def trend_table(board: PemdaDashboard, filename: str) -> Table:
+    return Table(
+        _("Tren indeks"),
+        filename,
+        [
+            Column(_("Tahun"), "int", 8),
+            Column(_("Triwulan"), "int", 10),
+            Column(_("Indeks (%)"), "percent"),
+            Column(_("Kategori"), width=18),
+            Column(_("JPD lengkap"), "int"),
+            Column(_("JPD total"), "int"),
+        ],
+        [
+            [
+                r.year,
+                r.quarter,
+                _percent(r.nilai),
+                _category(r.kategori),
+                r.jpd_complete,
+                r.jpd_total,
+            ]
+            for r in board.trend
+        ],
+    )
+
+
+def ranking_table(rows: list[RankedRow], filename: str) -> Table:
+    return Table(
+        _("Peringkat"),
+        filename,
+        [
+            Column(_("Peringkat"), "int", 10),
+            Column(_("Kode"), width=8),
+            Column(_("Pemerintah daerah"), width=40),
+            Column(_("Indeks (%)"), "percent"),
+            Column(_("Kategori"), width=18),
+            Column(_("JPD lengkap"), "int"),
+            Column(_("JPD total"), "int"),
+        ],
+        [
+            [
+                position,
+                row.pemda.code,
+                row.pemda.name,
+                _percent(row.nilai),
+                _category(row.result.kategori) if row.result else "",
+                row.result.jpd_complete if row.result else None,
+                row.result.jpd_total if row.result else None,
+            ]
+            for position, row in enumerate(rows, start=1)
+        ],
+    )
+
+
+PEMDA_TABLES: dict[str, Callable[[PemdaDashboard, str], Table]] = {
+    "urusan": urusan_table,
+    "jpd": jpd_table,
+    "keterisian": completeness_table,
+    "tren": trend_table,
+}
+
+
+# --- the files -------------------------------------------------------------------------------
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"title": table.title, "author": "Tuntas"})
+    sheet = workbook.add_worksheet(table.title[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1})
+    formats = {
+        "percent": workbook.add_format({"num_format": "0.00"}),
+        "int": workbook.add_format({"num_format": "#,##0"}),
+    }
+    for col, column in enumerate(table.columns):
+        sheet.write_string(0, col, column.header, header)
+        sheet.set_column(col, col, column.width)
+    for row_number, row in enumerate(table.rows, start=1):
+        for col, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+            if value is None or value == "":
+                continue
+            if column.kind == "text":
+                # write_string: text is never read as a formula, whatever it starts with
+                sheet.write_string(row_number, col, str(value))
+            elif column.kind == "int":
+                sheet.write_number(row_number, col, int(value), formats["int"])
+            else:
+                sheet.write_number(row_number, col, float(value), formats["percent"])
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _csv_cell(kind: Kind, value: Cell) -> str:
+    if value is None:
+        return ""
+    if kind == "percent":
+        return f"{Decimal(value):.2f}".replace(".", ",")
+    if kind == "int":
+        return str(int(value))
+    text = str(value)
+    # a spreadsheet would run text starting like a formula (CSV injection): keep it text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_bytes(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(c.kind, v) for c, v in zip(table.columns, row, strict=True)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def download(table: Table, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(table), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{fmt}"'
+    return response
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise Http404("Format tidak dikenal")
+
+
+# --- the views -------------------------------------------------------------------------------
+
+
+@login_required
+def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpResponse:
+    """A table of the pemda dashboard: urusan, jpd, keterisian or tren."""
+    pemda = pemda_get_for_user(request, kode)
+    build = PEMDA_TABLES.get(tabel)
+    if build is None:
+        raise Http404("Tabel tidak dikenal")
+    _check_format(fmt)
+    year, quarter = period_from(request)
+    board = pemda_dashboard(pemda, year, quarter)
+    return download(build(board, f"tuntas-{pemda.code}-{year}-tw{quarter}-{tabel}"), fmt)
+
+
+@login_required
+def provinsi_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
+    """The ranking of a province's kab/kota."""
+    province = pemda_get_for_user(request, kode)
+    if province.level != "provinsi":
+        raise Http404("Bukan provinsi")
+    _check_format(fmt)
+    year, quarter = period_from(request)
+    rows = ranked(province_kabkota(request_scope(request), province), year, quarter)
+    return download(ranking_table(rows, f"tuntas-{province.code}-{year}-tw{quarter}-kabkota"), fmt)
+
+
+@login_required
+def nasional_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The national ranking with the page's filters (tingkat, urusan, kategori)."""
+    scope = request_scope(request)
+    if not scope.is_pusat:
+        raise Http404("Tidak ditemukan")
+    _check_format(fmt)
+    year, quarter = period_from(request)
+    level = request.GET.get("tingkat", "")
+    urusan = request.GET.get("urusan", "")
+    category = request.GET.get("kategori", "")
+    rows = national_ranking(scope, year, quarter, level=level, urusan=urusan, category=category)
+    name = "-".join(
+        part for part in ("tuntas-nasional", f"{year}-tw{quarter}", level, urusan, category) if part
+    )
+    return download(ranking_table(rows, _slug(name)), fmt)
