@@ -24,6 +24,7 @@ query counts independent of the number of rows shown.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -84,7 +85,7 @@ def seed(args: argparse.Namespace) -> dict[str, float | int]:
 
     timings: dict[str, float | int] = {}
     start = time.perf_counter()
-    call_command("init", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("init", verbosity=0, stdout=io.StringIO())
     timings["init"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -254,7 +255,9 @@ def main() -> None:
                 cursor.execute("SHOW server_version")
                 version = cursor.fetchone()[0]
         entries = QuarterEntry.objects.count() if args.reuse else timings.get("entries", 0)
-        print(f"Dashboards at national volume — {engine} {version}, {os.cpu_count()} cores")
+        print(
+            f"Dashboards at national volume — {f'{engine} {version}'.strip()}, {os.cpu_count()} cores"
+        )
         if timings:
             print(
                 f"Seeding {timings['pemda']} pemda × every JPD of their level × 4 TW × "

@@ -38,7 +38,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, MutuKind, ScoringMethod
 from tuntas.organisasi.models import Pemda
@@ -671,11 +670,3 @@ def _seed_chunk(
         "results": len(results),
         "skipped": skipped,
     }
-
-
-def demo_pemda(codes: Iterable[str]) -> list[Pemda]:
-    """The registered pemda for ``codes`` (in code order), with their scoring method."""
-    found = list(Pemda.objects.filter(code__in=list(codes)).select_related("scoring_method"))
-    if not found:
-        raise DomainError("Belum ada pemda contoh; jalankan `tuntas demo`.")
-    return sorted(found, key=lambda p: p.code)

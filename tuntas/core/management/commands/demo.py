@@ -118,7 +118,7 @@ class Command(BaseCommand):
 
         url = options["alamat"].rstrip("/") + "/"
         first, last = periods[0], periods[-1]
-        provinces = sum(1 for p in seeded if p.level == "provinsi")
+        provinces = sum(1 for p in seeded if p.level == "provinsi" and p.is_demo)
         lines = [
             "",
             f"Tuntas siap: buka {url}",
