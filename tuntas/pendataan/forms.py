@@ -4,7 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tuntas.core.tabular import CountError, parse_count
 from tuntas.katalog.models import MutuItem
@@ -24,7 +25,7 @@ class CountField(forms.CharField):
             return parse_count(text)
         except CountError as exc:
             raise forms.ValidationError(
-                _("Nilai '%(v)s' %(why)s.") % {"v": text, "why": exc}
+                gettext("Nilai '%(v)s' %(why)s.") % {"v": text, "why": exc}
             ) from exc
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tuntas.akun.scope import Scope, pemda_get_for_user, request_scope
@@ -34,7 +35,7 @@ from tuntas.pendataan.selectors import year_choices
 
 
 class UploadForm(forms.Form):
-    berkas = forms.FileField(label=_("Berkas Excel (.xlsx) yang diunduh dari Tuntas"))
+    berkas = forms.FileField(label=gettext_lazy("Berkas Excel (.xlsx) yang diunduh dari Tuntas"))
 
 
 def _period(year: int, quarter: int) -> None:
