@@ -154,7 +154,15 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
             ),
             "can_write": can_write,
             "conflict": conflict,
-            "conflict_mutu": [(i, conflict_mutu.get(i.pk)) for i in items],
+            "conflict_mutu": [
+                (
+                    i,
+                    conflict_mutu.get(i.pk),
+                    form[f"mutu_{i.pk}_dibutuhkan"].value(),
+                    form[f"mutu_{i.pk}_tersedia"].value(),
+                )
+                for i in items
+            ],
             "hasil": _preview(pemda, form, items, sasaran),
         },
         status=status,

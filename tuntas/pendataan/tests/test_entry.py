@@ -129,6 +129,9 @@ class EntryBehaviourTests(EntryTestCase):
                 action="isian.simpan", actor=self.users["operator_kes"]
             ).exists()
         )
+        listing = self.client.get(f"/pemda/32.75/isian/{YEAR}/{TW}/")
+        self.assertContains(listing, "Rp 1.250.000")
+        self.assertContains(listing, "Rp 900.000")
         page = self.client.get(f"/pemda/32.75/?tahun={YEAR}&tw={TW}")
         self.assertContains(page, "76,28 %")
         self.assertContains(page, "Tuntas Pratama")
@@ -189,6 +192,9 @@ class EntryBehaviourTests(EntryTestCase):
         self.assertContains(response, 'data-testid="konflik"', status_code=409)
         self.assertContains(response, "3.000", status_code=409)  # stored value
         self.assertContains(response, "3570", status_code=409)  # their value, kept in the form
+        self.assertContains(
+            response, "10 / 9", status_code=409
+        )  # their mutu values beside the stored
         entry = QuarterEntry.objects.get()
         self.assertEqual((entry.terlayani, entry.version), (3000, 1))
         # The conflict page carries the stored version: saving again deliberately replaces it.
