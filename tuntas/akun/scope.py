@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from tuntas.akun.models import Membership, Role
 from tuntas.organisasi.models import Pemda
@@ -109,9 +110,9 @@ def pemda_get_for_user(request: HttpRequest, code: str) -> Pemda:
 def require_write(request: HttpRequest, pemda: Pemda, opd_id: int | None = None) -> None:
     """403 for a role that may read ``pemda`` but not write this (call after the 404 check)."""
     if not request_scope(request).can_write_jpd(pemda, opd_id):
-        raise PermissionDenied("Peran Anda hanya dapat membaca data ini.")
+        raise PermissionDenied(gettext("Peran Anda hanya dapat membaca data ini."))
 
 
 def require_admin(request: HttpRequest, pemda: Pemda) -> None:
     if not request_scope(request).can_admin(pemda):
-        raise PermissionDenied("Hanya admin pemda yang dapat mengubah pengaturan ini.")
+        raise PermissionDenied(gettext("Hanya admin pemda yang dapat mengubah pengaturan ini."))

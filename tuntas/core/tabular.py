@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CSV_DELIMITERS = (";", ",", "\t")
@@ -156,30 +158,30 @@ def parse_count(value: Any) -> int:
     :class:`CountError`.
     """
     if isinstance(value, bool):
-        raise CountError("bukan angka")
+        raise CountError(gettext("bukan angka"))
     if isinstance(value, int):
         if value < 0:
-            raise CountError("tidak boleh negatif")
+            raise CountError(gettext("tidak boleh negatif"))
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CountError("bukan angka")
+            raise CountError(gettext("bukan angka"))
         if value < 0:
-            raise CountError("tidak boleh negatif")
+            raise CountError(gettext("tidak boleh negatif"))
         if not value.is_integer():
-            raise CountError("harus bilangan bulat")
+            raise CountError(gettext("harus bilangan bulat"))
         return int(value)
     if not isinstance(value, str):
-        raise CountError("bukan angka")
+        raise CountError(gettext("bukan angka"))
     text = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
     if not text:
-        raise CountError("kosong")
+        raise CountError(gettext("kosong"))
     if (
         text.startswith("-")
         and len(text) > 1
         and (text[1:].replace(".", "").replace(",", "").isdigit())
     ):
-        raise CountError("tidak boleh negatif")
+        raise CountError(gettext("tidak boleh negatif"))
     if text.startswith("+"):
         text = text[1:]
     if _PLAIN.match(text):
@@ -190,5 +192,5 @@ def parse_count(value: Any) -> int:
     if zero_decimals and zero_decimals.group("sep") != zero_decimals.group("dec"):
         return int(zero_decimals.group("int").replace(".", "").replace(",", ""))
     if re.match(r"^[\d.,]+$", text):
-        raise CountError("harus bilangan bulat (pemisah ribuan harus tepat per 3 angka)")
-    raise CountError("bukan angka")
+        raise CountError(gettext("harus bilangan bulat (pemisah ribuan harus tepat per 3 angka)"))
+    raise CountError(gettext("bukan angka"))

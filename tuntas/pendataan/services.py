@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
@@ -46,8 +47,10 @@ class EntryConflict(DomainError):
 
     def __init__(self, current: QuarterEntry) -> None:
         super().__init__(
-            "Data ini sudah diubah oleh pengguna lain setelah Anda membukanya. "
-            "Periksa kedua nilai lalu simpan kembali."
+            gettext(
+                "Data ini sudah diubah oleh pengguna lain setelah Anda membukanya. "
+                "Periksa kedua nilai lalu simpan kembali."
+            )
         )
         self.current = current
 
@@ -101,7 +104,13 @@ def entry_compute(
     if sasaran is not None and terlayani is not None:
         if sasaran == 0 and terlayani > 0:
             return Computed(
-                None, None, None, "", "", False, ("Terlayani lebih dari 0 padahal sasaran 0.",)
+                None,
+                None,
+                None,
+                "",
+                "",
+                False,
+                (gettext("Terlayani lebih dari 0 padahal sasaran 0."),),
             )
         penerima, w = capaian_penerima(terlayani, sasaran)
         warnings += w
@@ -129,24 +138,28 @@ def _d(value: Fraction | None) -> Decimal | None:
 def _validate(data: EntryInput, sasaran: int | None, items: list[MutuItem]) -> None:
     errors: dict[str, str] = {}
     if data.terlayani is not None and data.terlayani < 0:
-        errors["terlayani"] = "Terlayani tidak boleh negatif."
+        errors["terlayani"] = gettext("Terlayani tidak boleh negatif.")
     if data.terlayani is not None and sasaran is not None:
         if sasaran == 0 and data.terlayani > 0:
-            errors["terlayani"] = "Sasaran tahun ini 0; terlayani harus 0 atau ubah sasaran dahulu."
-        elif data.terlayani > sasaran and not data.over_target_reason.strip():
-            errors["over_target_reason"] = (
-                f"Terlayani ({data.terlayani}) melebihi sasaran ({sasaran}); jelaskan alasannya."
+            errors["terlayani"] = gettext(
+                "Sasaran tahun ini 0; terlayani harus 0 atau ubah sasaran dahulu."
             )
+        elif data.terlayani > sasaran and not data.over_target_reason.strip():
+            errors["over_target_reason"] = gettext(
+                "Terlayani (%(t)s) melebihi sasaran (%(s)s); jelaskan alasannya."
+            ) % {"t": data.terlayani, "s": sasaran}
     known = {i.pk for i in items}
     for item_id, (needed, available) in data.mutu.items():
         if item_id not in known:
-            errors[f"mutu_{item_id}"] = "Item mutu tidak termasuk JPD ini."
+            errors[f"mutu_{item_id}"] = gettext("Item mutu tidak termasuk JPD ini.")
         for label, value in (("dibutuhkan", needed), ("tersedia", available)):
             if value is not None and value < 0:
-                errors[f"mutu_{item_id}_{label}"] = f"Jumlah {label} tidak boleh negatif."
+                errors[f"mutu_{item_id}_{label}"] = gettext(
+                    "Jumlah %(label)s tidak boleh negatif."
+                ) % {"label": label}
     for label, money in (("pagu", data.pagu), ("realisasi", data.realisasi)):
         if money is not None and money < 0:
-            errors[label] = "Nilai rupiah tidak boleh negatif."
+            errors[label] = gettext("Nilai rupiah tidak boleh negatif.")
     if errors:
         raise EntryInvalid(errors)
 
@@ -168,9 +181,9 @@ def entry_save(
 ) -> QuarterEntry:
     """Save a JPD-quarter if nobody saved it since ``expected_version`` was read."""
     if jpd.level != pemda.level:
-        raise DomainError("JPD ini bukan untuk tingkat pemerintahan daerah ini.")
+        raise DomainError(gettext("JPD ini bukan untuk tingkat pemerintahan daerah ini."))
     if quarter not in (1, 2, 3, 4):
-        raise DomainError("Triwulan harus 1–4.")
+        raise DomainError(gettext("Triwulan harus 1–4."))
     target = target_get(pemda=pemda, jpd=jpd, year=year)
     sasaran = target.sasaran if target else None
     items = mutu_items_for(jpd=jpd, year=year)
@@ -238,16 +251,16 @@ def target_set(
 ) -> AnnualTarget:
     """Set the year's target; changing an existing one needs a reason and is kept as a revision."""
     if sasaran < 0:
-        raise EntryInvalid({"sasaran": "Sasaran tidak boleh negatif."})
+        raise EntryInvalid({"sasaran": gettext("Sasaran tidak boleh negatif.")})
     if jpd.level != pemda.level:
-        raise DomainError("JPD ini bukan untuk tingkat pemerintahan daerah ini.")
+        raise DomainError(gettext("JPD ini bukan untuk tingkat pemerintahan daerah ini."))
     target = (
         AnnualTarget.objects.select_for_update().filter(pemda=pemda, jpd=jpd, year=year).first()
     )
     if target is None:
         if expected_version != 0:
             raise EntryInvalid(
-                {"sasaran": "Sasaran sudah dihapus atau berubah; muat ulang halaman."}
+                {"sasaran": gettext("Sasaran sudah dihapus atau berubah; muat ulang halaman.")}
             )
         target = AnnualTarget.objects.create(
             pemda=pemda, jpd=jpd, year=year, sasaran=sasaran, updated_by=actor
@@ -257,13 +270,16 @@ def target_set(
         if target.version != expected_version:
             raise EntryInvalid(
                 {
-                    "sasaran": f"Sasaran sudah diubah pengguna lain menjadi {target.sasaran}; muat ulang."
+                    "sasaran": gettext(
+                        "Sasaran sudah diubah pengguna lain menjadi %(s)s; muat ulang."
+                    )
+                    % {"s": target.sasaran}
                 }
             )
         if target.sasaran == sasaran:
             return target
         if not reason.strip():
-            raise EntryInvalid({"alasan": "Perubahan sasaran wajib disertai alasan."})
+            raise EntryInvalid({"alasan": gettext("Perubahan sasaran wajib disertai alasan.")})
         old = target.sasaran
         TargetRevision.objects.create(
             pemda=pemda,
