@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tuntas.pendataan",
     "tuntas.dasbor",
     "tuntas.api",
+    "tuntas.penerima",
 ]
 
 MIDDLEWARE = [

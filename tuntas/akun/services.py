@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_variables
 
 from tuntas.akun.models import Membership, Role
@@ -62,7 +63,9 @@ def _require_admin(actor: User, pemda: Pemda) -> None:
     if actor.is_superuser and actor.is_active:
         return
     if not Membership.objects.filter(user=actor, pemda=pemda, role=Role.ADMIN_PEMDA).exists():
-        raise PermissionDenied("Hanya admin pemda yang dapat mengelola pengguna pemda ini.")
+        raise PermissionDenied(
+            gettext("Hanya admin pemda yang dapat mengelola pengguna pemda ini.")
+        )
 
 
 def _managed_user(*, pemda: Pemda, user: User) -> tuple[User, list[Membership]]:
@@ -70,14 +73,20 @@ def _managed_user(*, pemda: Pemda, user: User) -> tuple[User, list[Membership]]:
     admin of ``pemda`` may not manage them."""
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None:
-        raise DomainError("Pengguna tidak ditemukan.")
+        raise DomainError(gettext("Pengguna tidak ditemukan."))
     memberships = list(Membership.objects.filter(user=locked).select_related("opd"))
     if not any(m.pemda_id == pemda.code for m in memberships):
-        raise DomainError(f"Pengguna {locked.username} tidak terdaftar di {pemda.name}.")
+        raise DomainError(
+            gettext("Pengguna %(username)s tidak terdaftar di %(pemda)s.")
+            % {"username": locked.username, "pemda": pemda.name}
+        )
     if not is_manageable(locked, memberships, pemda):
         raise DomainError(
-            f"Pengguna {locked.username} juga memiliki peran di luar {pemda.name} (atau peran "
-            "provinsi/pusat); akun ini hanya dapat diubah oleh administrator sistem."
+            gettext(
+                "Pengguna %(username)s juga memiliki peran di luar %(pemda)s (atau peran "
+                "provinsi/pusat); akun ini hanya dapat diubah oleh administrator sistem."
+            )
+            % {"username": locked.username, "pemda": pemda.name}
         )
     return locked, memberships
 
@@ -86,25 +95,30 @@ def _role_and_opd_check(*, pemda: Pemda, role: str, opd: PerangkatDaerah | None)
     if role not in ASSIGNABLE_ROLES:
         raise FieldInvalid(
             field="role",
-            label="Peran",
-            message="pilih operator, verifikator, admin pemda, atau pimpinan; "
-            "peran provinsi dan pusat tidak dapat diberikan di sini.",
+            label=gettext("Peran"),
+            message=gettext(
+                "pilih operator, verifikator, admin pemda, atau pimpinan; "
+                "peran provinsi dan pusat tidak dapat diberikan di sini."
+            ),
         )
     if opd is not None and opd.pemda_id != pemda.code:
         raise FieldInvalid(
             field="opd",
-            label="Perangkat daerah",
-            message=f"bukan perangkat daerah {pemda.name}.",
+            label=gettext("Perangkat daerah"),
+            message=gettext("bukan perangkat daerah %(pemda)s.") % {"pemda": pemda.name},
         )
     if role == Role.OPERATOR and opd is None:
         raise FieldInvalid(
-            field="opd", label="Perangkat daerah", message="wajib dipilih untuk operator."
+            field="opd",
+            label=gettext("Perangkat daerah"),
+            message=gettext("wajib dipilih untuk operator."),
         )
     if role in ROLES_WITHOUT_OPD and opd is not None:
         raise FieldInvalid(
             field="opd",
-            label="Perangkat daerah",
-            message=f"peran {Role(role).label} berlaku untuk seluruh pemda; kosongkan pilihan ini.",
+            label=gettext("Perangkat daerah"),
+            message=gettext("peran %(role)s berlaku untuk seluruh pemda; kosongkan pilihan ini.")
+            % {"role": Role(role).label},
         )
 
 
@@ -135,21 +149,25 @@ def user_create_with_membership(
     if not USERNAME_RE.fullmatch(username):
         raise FieldInvalid(
             field="username",
-            label="Nama pengguna",
-            message="3–150 karakter: huruf, angka, dan tanda . _ @ + - saja, tanpa spasi.",
+            label=gettext("Nama pengguna"),
+            message=gettext("3–150 karakter: huruf, angka, dan tanda . _ @ + - saja, tanpa spasi."),
         )
     if User.objects.filter(username__iexact=username).exists():
         raise FieldInvalid(
-            field="username", label="Nama pengguna", message=f"“{username}” sudah dipakai."
+            field="username",
+            label=gettext("Nama pengguna"),
+            message=gettext("“%(username)s” sudah dipakai.") % {"username": username},
         )
     full_name = " ".join(full_name.split())
     if not full_name:
-        raise FieldInvalid(field="full_name", label="Nama lengkap", message="wajib diisi.")
+        raise FieldInvalid(
+            field="full_name", label=gettext("Nama lengkap"), message=gettext("wajib diisi.")
+        )
     if len(full_name) > FULL_NAME_MAX:
         raise FieldInvalid(
             field="full_name",
-            label="Nama lengkap",
-            message=f"paling panjang {FULL_NAME_MAX} karakter.",
+            label=gettext("Nama lengkap"),
+            message=gettext("paling panjang %(max)s karakter.") % {"max": FULL_NAME_MAX},
         )
     _role_and_opd_check(pemda=pemda, role=role, opd=opd)
     password = password_generate()
@@ -163,7 +181,9 @@ def user_create_with_membership(
             )
     except IntegrityError as exc:
         raise FieldInvalid(
-            field="username", label="Nama pengguna", message=f"“{username}” sudah dipakai."
+            field="username",
+            label=gettext("Nama pengguna"),
+            message=gettext("“%(username)s” sudah dipakai.") % {"username": username},
         ) from exc
     membership = Membership.objects.create(user=user, pemda=pemda, opd=opd, role=role)
     audit_event_create(
@@ -188,9 +208,13 @@ def membership_add(
     if any(m.role == role and m.opd_id == opd_id for m in memberships):
         raise FieldInvalid(
             field="role",
-            label="Peran",
-            message=f"{user.username} sudah memiliki peran ini"
-            + (f" di {opd.name}." if opd is not None else "."),
+            label=gettext("Peran"),
+            message=(
+                gettext("%(username)s sudah memiliki peran ini di %(opd)s.")
+                % {"username": user.username, "opd": opd.name}
+                if opd is not None
+                else gettext("%(username)s sudah memiliki peran ini.") % {"username": user.username}
+            ),
         )
     membership = Membership.objects.create(user=user, pemda=pemda, opd=opd, role=role)
     audit_event_create(
@@ -209,18 +233,21 @@ def membership_remove(*, pemda: Pemda, membership: Membership, actor: User) -> N
     and admins cannot take away their own admin role (so a pemda always keeps an admin)."""
     _require_admin(actor, pemda)
     if membership.pemda_id != pemda.code:
-        raise DomainError(f"Keanggotaan ini bukan milik {pemda.name}.")
+        raise DomainError(gettext("Keanggotaan ini bukan milik %(pemda)s.") % {"pemda": pemda.name})
     user, memberships = _managed_user(pemda=pemda, user=membership.user)
     current = next((m for m in memberships if m.pk == membership.pk), None)
     if current is None:
-        raise DomainError("Keanggotaan ini sudah dicabut.")
+        raise DomainError(gettext("Keanggotaan ini sudah dicabut."))
     if len(memberships) == 1:
         raise DomainError(
-            f"Ini satu-satunya peran {user.username}. Tambahkan peran lain lebih dulu, atau "
-            "nonaktifkan penggunanya bila ia tidak lagi bertugas."
+            gettext(
+                "Ini satu-satunya peran %(username)s. Tambahkan peran lain lebih dulu, atau "
+                "nonaktifkan penggunanya bila ia tidak lagi bertugas."
+            )
+            % {"username": user.username}
         )
     if user.pk == actor.pk and current.role == Role.ADMIN_PEMDA:
-        raise DomainError("Anda tidak dapat mencabut peran admin pemda Anda sendiri.")
+        raise DomainError(gettext("Anda tidak dapat mencabut peran admin pemda Anda sendiri."))
     current.user = user
     data = _membership_data(current)
     current.delete()
@@ -241,7 +268,7 @@ def user_password_reset(*, pemda: Pemda, user: User, actor: User) -> str:
     _require_admin(actor, pemda)
     user, _memberships = _managed_user(pemda=pemda, user=user)
     if user.pk == actor.pk:
-        raise DomainError("Ganti kata sandi Anda sendiri melalui menu Ganti kata sandi.")
+        raise DomainError(gettext("Ganti kata sandi Anda sendiri melalui menu Ganti kata sandi."))
     password = password_generate()
     user.password = make_password(password)
     user.save(update_fields=["password"])
@@ -261,9 +288,11 @@ def user_deactivate(*, pemda: Pemda, user: User, actor: User) -> User:
     _require_admin(actor, pemda)
     user, _memberships = _managed_user(pemda=pemda, user=user)
     if user.pk == actor.pk:
-        raise DomainError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+        raise DomainError(gettext("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if not user.is_active:
-        raise DomainError(f"Pengguna {user.username} sudah nonaktif.")
+        raise DomainError(
+            gettext("Pengguna %(username)s sudah nonaktif.") % {"username": user.username}
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     audit_event_create(
@@ -282,7 +311,9 @@ def user_activate(*, pemda: Pemda, user: User, actor: User) -> User:
     _require_admin(actor, pemda)
     user, _memberships = _managed_user(pemda=pemda, user=user)
     if user.is_active:
-        raise DomainError(f"Pengguna {user.username} sudah aktif.")
+        raise DomainError(
+            gettext("Pengguna %(username)s sudah aktif.") % {"username": user.username}
+        )
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_event_create(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
@@ -35,8 +36,11 @@ def pemda_register(*, code: str, actor: User | None = None, is_demo: bool = Fals
     region = Region.objects.filter(code=code, level__in=[Level.PROVINSI, Level.KABKOTA]).first()
     if region is None:
         raise DomainError(
-            f"Kode wilayah {code} bukan provinsi atau kabupaten/kota yang dikenal "
-            "(jalankan `tuntas init` bila data wilayah belum dimuat)."
+            gettext(
+                "Kode wilayah %(code)s bukan provinsi atau kabupaten/kota yang dikenal "
+                "(jalankan `tuntas init` bila data wilayah belum dimuat)."
+            )
+            % {"code": code}
         )
     level = "provinsi" if region.level == Level.PROVINSI else "kabkota"
     pemda, created = Pemda.objects.get_or_create(
@@ -51,7 +55,9 @@ def pemda_register(*, code: str, actor: User | None = None, is_demo: bool = Fals
     )
     jpd_list = list(Jpd.objects.filter(level=level).order_by("code"))
     if not jpd_list:
-        raise DomainError("Katalog SPM belum dimuat; jalankan `tuntas init` terlebih dahulu.")
+        raise DomainError(
+            gettext("Katalog SPM belum dimuat; jalankan `tuntas init` terlebih dahulu.")
+        )
     coordinator, _ = PerangkatDaerah.objects.get_or_create(
         pemda=pemda, name=COORDINATOR[level], defaults={"is_coordinator": True}
     )
@@ -80,9 +86,9 @@ def pemda_register(*, code: str, actor: User | None = None, is_demo: bool = Fals
 @transaction.atomic
 def assignment_set(*, pemda: Pemda, jpd: Jpd, opd: PerangkatDaerah, actor: User) -> JpdAssignment:
     if opd.pemda_id != pemda.code:
-        raise DomainError("Perangkat daerah bukan milik pemerintah daerah ini.")
+        raise DomainError(gettext("Perangkat daerah bukan milik pemerintah daerah ini."))
     if jpd.level != pemda.level:
-        raise DomainError("JPD tidak sesuai tingkat pemerintah daerah ini.")
+        raise DomainError(gettext("JPD tidak sesuai tingkat pemerintah daerah ini."))
     assignment, _ = JpdAssignment.objects.update_or_create(
         pemda=pemda, jpd=jpd, defaults={"opd": opd}
     )
@@ -95,13 +101,13 @@ def assignment_set(*, pemda: Pemda, jpd: Jpd, opd: PerangkatDaerah, actor: User)
 
 # --- Perangkat daerah (OPD) administration by the pemda's admin ---------------------------------
 
-OPD_NAME_LABEL = "Nama perangkat daerah"
+OPD_NAME_LABEL = gettext_lazy("Nama perangkat daerah")  # str() it where used: lazy
 OPD_NAME_MAX = 160
 
 
 class FieldInvalid(DomainError):
     """A value typed by the user is refused; ``field`` is the form field it belongs to and the
-    message (``str(exc)``) starts with the field's Indonesian label."""
+    message (``str(exc)``) starts with the field's label, both in the active language."""
 
     def __init__(self, *, field: str, label: str, message: str) -> None:
         super().__init__(f"{label}: {message}")
@@ -112,10 +118,12 @@ class FieldInvalid(DomainError):
 def _opd_name_clean(*, pemda: Pemda, name: str, exclude_id: int | None = None) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise FieldInvalid(field="name", label=OPD_NAME_LABEL, message="wajib diisi.")
+        raise FieldInvalid(field="name", label=str(OPD_NAME_LABEL), message=gettext("wajib diisi."))
     if len(cleaned) > OPD_NAME_MAX:
         raise FieldInvalid(
-            field="name", label=OPD_NAME_LABEL, message=f"paling panjang {OPD_NAME_MAX} karakter."
+            field="name",
+            label=str(OPD_NAME_LABEL),
+            message=gettext("paling panjang %(max)s karakter.") % {"max": OPD_NAME_MAX},
         )
     same = PerangkatDaerah.objects.filter(pemda=pemda, name__iexact=cleaned)
     if exclude_id is not None:
@@ -123,8 +131,9 @@ def _opd_name_clean(*, pemda: Pemda, name: str, exclude_id: int | None = None) -
     if same.exists():
         raise FieldInvalid(
             field="name",
-            label=OPD_NAME_LABEL,
-            message=f"“{cleaned}” sudah ada di {pemda.name}.",
+            label=str(OPD_NAME_LABEL),
+            message=gettext("“%(name)s” sudah ada di %(pemda)s.")
+            % {"name": cleaned, "pemda": pemda.name},
         )
     return cleaned
 
@@ -136,7 +145,9 @@ def _opd_save(opd: PerangkatDaerah) -> None:
             opd.save()
     except IntegrityError as exc:
         raise FieldInvalid(
-            field="name", label=OPD_NAME_LABEL, message=f"“{opd.name}” sudah ada."
+            field="name",
+            label=str(OPD_NAME_LABEL),
+            message=gettext("“%(name)s” sudah ada.") % {"name": opd.name},
         ) from exc
 
 
@@ -206,27 +217,46 @@ def opd_delete(*, opd: PerangkatDaerah, actor: User) -> None:
     assignments = opd.assignments.count()
     members = opd.memberships.count()
     if assignments or members:
-        reasons = []
-        if assignments:
-            reasons.append(f"masih menjadi pengampu {assignments} JPD")
-        if members:
-            reasons.append(f"masih memiliki {members} keanggotaan pengguna")
-        steps = []
-        if assignments:
-            steps.append("pindahkan JPD-nya ke perangkat daerah lain di halaman Pengampu JPD")
-        if members:
-            steps.append("cabut atau pindahkan keanggotaan penggunanya di halaman Pengguna")
-        todo = " lalu ".join(steps)
-        raise DomainError(
-            f"{opd.name} tidak dapat dihapus: {' dan '.join(reasons)}. "
-            f"{todo[0].upper()}{todo[1:]} terlebih dahulu."
+        # Translators: "3 JPD", put into "… masih menjadi pengampu %(jpd)s" below.
+        jpd_text = ngettext("%(count)s JPD", "%(count)s JPD", assignments)
+        members_text = ngettext(
+            # Translators: "3 keanggotaan pengguna" (user memberships), put into "… masih
+            # memiliki %(memberships)s" below.
+            "%(count)s keanggotaan pengguna",
+            "%(count)s keanggotaan pengguna",
+            members,
         )
+        values = {
+            "opd": opd.name,
+            "jpd": jpd_text % {"count": assignments},
+            "memberships": members_text % {"count": members},
+        }
+        if assignments and members:
+            message = gettext(
+                "%(opd)s tidak dapat dihapus: masih menjadi pengampu %(jpd)s dan masih memiliki "
+                "%(memberships)s. Pindahkan JPD-nya ke perangkat daerah lain di halaman Pengampu "
+                "JPD lalu cabut atau pindahkan keanggotaan penggunanya di halaman Pengguna "
+                "terlebih dahulu."
+            )
+        elif assignments:
+            message = gettext(
+                "%(opd)s tidak dapat dihapus: masih menjadi pengampu %(jpd)s. Pindahkan JPD-nya "
+                "ke perangkat daerah lain di halaman Pengampu JPD terlebih dahulu."
+            )
+        else:
+            message = gettext(
+                "%(opd)s tidak dapat dihapus: masih memiliki %(memberships)s. Cabut atau "
+                "pindahkan keanggotaan penggunanya di halaman Pengguna terlebih dahulu."
+            )
+        raise DomainError(message % values)
     name, pemda_code, pk = opd.name, opd.pemda_id, opd.pk
     try:
         with transaction.atomic():
             opd.delete()
     except (ProtectedError, RestrictedError, IntegrityError) as exc:
-        raise DomainError(f"{name} tidak dapat dihapus: masih dirujuk oleh data lain.") from exc
+        raise DomainError(
+            gettext("%(opd)s tidak dapat dihapus: masih dirujuk oleh data lain.") % {"opd": name}
+        ) from exc
     audit_event_create(
         action="opd.hapus",
         actor=actor,

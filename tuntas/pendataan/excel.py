@@ -30,6 +30,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext, gettext_lazy
 
 from tuntas.akun.scope import Scope
 from tuntas.core.errors import DomainError
@@ -69,6 +70,8 @@ class Column:
     width: int
 
 
+# The headers (like the sheet names and the metadata keys) are deliberately NOT translated: a
+# returned workbook is checked against them, so the layout must not depend on the language.
 COLUMNS: tuple[Column, ...] = (
     Column("kode_jpd", "Kode JPD", "key", "", 11),
     Column("kode_mutu", "Kode mutu", "key", "", 9),
@@ -102,7 +105,7 @@ def column_letter(index: int) -> str:
 
 class WorkbookRefused(DomainError):
     """The file cannot be used at all (not a workbook, another region's or quarter's, a changed
-    layout); ``details`` lists what was found, in Indonesian."""
+    layout); ``details`` lists what was found, in the active language."""
 
     def __init__(self, message: str, details: Sequence[str] = ()) -> None:
         super().__init__(message)
@@ -319,9 +322,10 @@ def workbook_build(plan: WorkbookPlan, *, cells: CellOverrides | None = None) ->
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     workbook.set_properties(
         {
-            "title": f"Isian SPM TW{plan.quarter} {plan.year} — {plan.pemda_name}",
+            "title": gettext("Isian SPM TW%(quarter)s %(year)s — %(pemda)s")
+            % {"quarter": plan.quarter, "year": plan.year, "pemda": plan.pemda_name},
             "company": plan.pemda_name,
-            "comments": "Dibuat oleh Tuntas",
+            "comments": gettext("Dibuat oleh Tuntas"),
         }
     )
     base = {"border": 1, "border_color": "#9e9e9e", "valign": "top", "font_size": 10}
@@ -351,19 +355,31 @@ def workbook_build(plan: WorkbookPlan, *, cells: CellOverrides | None = None) ->
     return buffer.getvalue()
 
 
+# Human guidance only: translated. Headers, sheet names and metadata keys are not (they are
+# the layout a returned file is checked against, whatever the user's language).
 GUIDE_LINES = (
-    "Setiap lembar berisi satu urusan. Isi hanya sel berwarna putih; sel abu-abu dikunci.",
-    "Baris JPD: terlayani (kumulatif sampai akhir triwulan), pagu dan realisasi anggaran "
-    "(rupiah), permasalahan, solusi, dan penjelasan bila terlayani melebihi sasaran.",
-    "Baris di bawah JPD (dengan kode mutu): jumlah mutu dibutuhkan dan tersedia.",
-    "Angka ditulis sebagai bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234.",
-    "Sasaran tahunan hanya dapat diubah di aplikasi (disertai alasan).",
-    "Jangan mengubah nama lembar, judul kolom, kode, atau urutan baris, dan jangan menambah "
-    "baris; berkas yang tata letaknya berubah akan ditolak.",
-    "Unggah berkas ini di halaman isian triwulan yang sama. Anda akan melihat pratinjau semua "
-    "perubahan dan kesalahan; data baru disimpan setelah Anda mengonfirmasi.",
-    "Bila orang lain menyimpan JPD yang sama setelah berkas ini diunduh, perubahan Anda pada "
-    "JPD itu ditolak; unduh ulang berkas.",
+    gettext_lazy(
+        "Setiap lembar berisi satu urusan. Isi hanya sel berwarna putih; sel abu-abu dikunci."
+    ),
+    gettext_lazy(
+        "Baris JPD: terlayani (kumulatif sampai akhir triwulan), pagu dan realisasi anggaran "
+        "(rupiah), permasalahan, solusi, dan penjelasan bila terlayani melebihi sasaran."
+    ),
+    gettext_lazy("Baris di bawah JPD (dengan kode mutu): jumlah mutu dibutuhkan dan tersedia."),
+    gettext_lazy("Angka ditulis sebagai bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."),
+    gettext_lazy("Sasaran tahunan hanya dapat diubah di aplikasi (disertai alasan)."),
+    gettext_lazy(
+        "Jangan mengubah nama lembar, judul kolom, kode, atau urutan baris, dan jangan menambah "
+        "baris; berkas yang tata letaknya berubah akan ditolak."
+    ),
+    gettext_lazy(
+        "Unggah berkas ini di halaman isian triwulan yang sama. Anda akan melihat pratinjau semua "
+        "perubahan dan kesalahan; data baru disimpan setelah Anda mengonfirmasi."
+    ),
+    gettext_lazy(
+        "Bila orang lain menyimpan JPD yang sama setelah berkas ini diunduh, perubahan Anda pada "
+        "JPD itu ditolak; unduh ulang berkas."
+    ),
 )
 
 
@@ -373,11 +389,18 @@ def _write_guide(workbook: Any, plan: WorkbookPlan, fmt: dict[str, Any]) -> None
     ws.write_string(
         0,
         0,
-        f"Isian SPM triwulan {plan.quarter} tahun {plan.year} — {plan.pemda_name}",
+        gettext("Isian SPM triwulan %(quarter)s tahun %(year)s — %(pemda)s")
+        % {"quarter": plan.quarter, "year": plan.year, "pemda": plan.pemda_name},
         fmt["title"],
     )
-    ws.write_string(1, 0, f"Diunduh {plan.created_at} oleh {plan.created_by or '—'}.", fmt["note"])
-    ws.write_string(3, 0, "Cara mengisi", fmt["title"])
+    ws.write_string(
+        1,
+        0,
+        gettext("Diunduh %(at)s oleh %(user)s.")
+        % {"at": plan.created_at, "user": plan.created_by or "—"},
+        fmt["note"],
+    )
+    ws.write_string(3, 0, gettext("Cara mengisi"), fmt["title"])
     for row, text in enumerate(GUIDE_LINES, start=4):
         ws.write_string(row, 0, f"{row - 3}. {text}")
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
@@ -407,14 +430,19 @@ def _write_sheet(
     ws.write_string(
         TITLE_ROW,
         0,
-        f"Isian SPM TW{plan.quarter} {plan.year} — {plan.pemda_name} — "
-        f"{sheet.urusan_code} {sheet.urusan_name}",
+        gettext("Isian SPM TW%(quarter)s %(year)s — %(pemda)s — %(urusan)s")
+        % {
+            "quarter": plan.quarter,
+            "year": plan.year,
+            "pemda": plan.pemda_name,
+            "urusan": f"{sheet.urusan_code} {sheet.urusan_name}",
+        },
         fmt["title"],
     )
     ws.write_string(
         NOTE_ROW,
         0,
-        "Isi hanya sel putih. Jangan mengubah judul kolom, kode, atau urutan baris.",
+        gettext("Isi hanya sel putih. Jangan mengubah judul kolom, kode, atau urutan baris."),
         fmt["note"],
     )
     ws.set_row(HEADER_ROW, 30)
@@ -432,15 +460,16 @@ def _write_sheet(
         "validate": "integer",
         "criteria": ">=",
         "value": 0,
-        "error_title": "Angka tidak sah",
-        "error_message": "Isi bilangan bulat 0 atau lebih, tanpa desimal.",
+        # Translators: Excel's data validation: the title holds at most 32 characters.
+        "error_title": gettext("Angka tidak sah"),
+        "error_message": gettext("Isi bilangan bulat 0 atau lebih, tanpa desimal."),
     }
     money_rule = {
         "validate": "decimal",
         "criteria": ">=",
         "value": 0,
-        "error_title": "Angka tidak sah",
-        "error_message": "Isi nilai rupiah 0 atau lebih.",
+        "error_title": gettext("Angka tidak sah"),
+        "error_message": gettext("Isi nilai rupiah 0 atau lebih."),
     }
     for column in COLUMNS:
         index = COLUMN_INDEX[column.key]
@@ -514,7 +543,7 @@ def _write_metadata(workbook: Any, plan: WorkbookPlan) -> None:
         ("tanda_tangan", _sign(payload)),
     ]
     rows += [("data", payload[i : i + _META_CHUNK]) for i in range(0, len(payload), _META_CHUNK)]
-    ws.write_string(0, 0, "Metadata Tuntas — jangan diubah")
+    ws.write_string(0, 0, gettext("Metadata Tuntas — jangan diubah"))  # a note, not a key
     for number, (key, value) in enumerate(rows, start=1):
         ws.write_string(number, 0, key)
         ws.write_string(number, 1, value)
@@ -552,7 +581,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-REDOWNLOAD = "Unduh ulang buku kerja dari Tuntas lalu isi kembali."
+# Appended, as a sentence of its own, to the messages about a file that cannot be used.
+REDOWNLOAD = gettext_lazy("Unduh ulang buku kerja dari Tuntas lalu isi kembali.")
+
+
+def _redownload(message: str) -> str:
+    """``message`` followed by :data:`REDOWNLOAD`, both in the active language."""
+    return f"{message} {REDOWNLOAD}"
 
 
 def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> ParsedWorkbook:
@@ -561,13 +596,15 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
     from python_calamine import CalamineWorkbook
 
     if not data:
-        raise WorkbookRefused("Berkas kosong.")
+        raise WorkbookRefused(gettext("Berkas kosong."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise WorkbookRefused("Berkas terlalu besar (lebih dari 5 MB).")
+        raise WorkbookRefused(gettext("Berkas terlalu besar (lebih dari 5 MB)."))
     if not data.startswith(ZIP_MAGIC):
         raise WorkbookRefused(
-            "Berkas bukan buku kerja Excel (.xlsx). Unggah berkas yang diunduh dari Tuntas, "
-            "tanpa disimpan ulang sebagai CSV atau .xls."
+            gettext(
+                "Berkas bukan buku kerja Excel (.xlsx). Unggah berkas yang diunduh dari Tuntas, "
+                "tanpa disimpan ulang sebagai CSV atau .xls."
+            )
         )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -577,29 +614,46 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
             grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise WorkbookRefused(
-            "Berkas Excel rusak atau tidak dapat dibaca. " + REDOWNLOAD, [str(exc)]
+            _redownload(gettext("Berkas Excel rusak atau tidak dapat dibaca.")), [str(exc)]
         ) from exc
     if META_SHEET not in grids:
         raise WorkbookRefused(
-            "Berkas ini bukan buku kerja isian Tuntas (lembar metadata tidak ditemukan). "
-            + REDOWNLOAD
+            _redownload(
+                gettext(
+                    "Berkas ini bukan buku kerja isian Tuntas (lembar metadata tidak ditemukan)."
+                )
+            )
         )
     metadata = _read_metadata(grids[META_SHEET])
     if metadata.get("format") != FORMAT_MARK or metadata.get("layout") != LAYOUT_VERSION:
         raise WorkbookRefused(
-            f"Versi tata letak buku kerja ({metadata.get('layout')}) tidak didukung. " + REDOWNLOAD
+            _redownload(
+                gettext("Versi tata letak buku kerja (%(layout)s) tidak didukung.")
+                % {"layout": metadata.get("layout")}
+            )
         )
     if metadata.get("headers") != list(HEADERS):
-        raise WorkbookRefused("Buku kerja dibuat dengan tata letak lama. " + REDOWNLOAD)
+        raise WorkbookRefused(_redownload(gettext("Buku kerja dibuat dengan tata letak lama.")))
     if metadata.get("pemda") != pemda.code:
         raise WorkbookRefused(
-            f"Berkas ini milik pemerintah daerah {metadata.get('pemda')}, bukan "
-            f"{pemda.name} ({pemda.code}). Unggah buku kerja {pemda.name}."
+            gettext(
+                "Berkas ini milik pemerintah daerah %(other)s, bukan %(pemda)s (%(code)s). "
+                "Unggah buku kerja %(pemda)s."
+            )
+            % {"other": metadata.get("pemda"), "pemda": pemda.name, "code": pemda.code}
         )
     if (metadata.get("tahun"), metadata.get("triwulan")) != (year, quarter):
         raise WorkbookRefused(
-            f"Berkas ini untuk TW{metadata.get('triwulan')} {metadata.get('tahun')}, bukan "
-            f"TW{quarter} {year}. Unggah di halaman isian triwulan yang sesuai."
+            gettext(
+                "Berkas ini untuk TW%(file_quarter)s %(file_year)s, bukan TW%(quarter)s "
+                "%(year)s. Unggah di halaman isian triwulan yang sesuai."
+            )
+            % {
+                "file_quarter": metadata.get("triwulan"),
+                "file_year": metadata.get("tahun"),
+                "quarter": quarter,
+                "year": year,
+            }
         )
     problems: list[str] = []
     rows: list[SheetRow] = []
@@ -607,14 +661,26 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
         name = sheet["name"]
         grid = grids.get(name)
         if grid is None:
-            problems.append(f"Lembar {name} tidak ditemukan (namanya diubah atau dihapus).")
+            problems.append(
+                gettext("Lembar %(sheet)s tidak ditemukan (namanya diubah atau dihapus).")
+                % {"sheet": name}
+            )
             continue
         for index, header in enumerate(HEADERS):
             found = _text(_cell(grid, HEADER_ROW, index))
             if found != header:
                 problems.append(
-                    f"Lembar {name}, baris {HEADER_ROW + 1}, kolom {column_letter(index)}: "
-                    f"judul kolom seharusnya “{header}”, ditemukan “{found}”."
+                    gettext(
+                        "Lembar %(sheet)s, baris %(row)s, kolom %(column)s: judul kolom "
+                        "seharusnya “%(expected)s”, ditemukan “%(found)s”."
+                    )
+                    % {
+                        "sheet": name,
+                        "row": HEADER_ROW + 1,
+                        "column": column_letter(index),
+                        "expected": header,
+                        "found": found,
+                    }
                 )
         for offset, (jpd, item) in enumerate(sheet["rows"]):
             number = FIRST_DATA_ROW + offset
@@ -624,9 +690,16 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
             )
             if found_key != (jpd, item):
                 problems.append(
-                    f"Lembar {name}, baris {number + 1}: kode seharusnya "
-                    f"“{' '.join(filter(None, (jpd, item)))}”, ditemukan "
-                    f"“{' '.join(filter(None, found_key)) or '(kosong)'}”."
+                    gettext(
+                        "Lembar %(sheet)s, baris %(row)s: kode seharusnya “%(expected)s”, "
+                        "ditemukan “%(found)s”."
+                    )
+                    % {
+                        "sheet": name,
+                        "row": number + 1,
+                        "expected": " ".join(filter(None, (jpd, item))),
+                        "found": " ".join(filter(None, found_key)) or gettext("(kosong)"),
+                    }
                 )
                 continue
             keys = JPD_INPUTS if not item else MUTU_INPUTS
@@ -641,12 +714,18 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
             )
         for number in range(FIRST_DATA_ROW + len(sheet["rows"]), len(grid)):
             if not all(is_blank(c) for c in grid[number]):
-                problems.append(f"Lembar {name}, baris {number + 1}: baris tambahan di luar tabel.")
+                problems.append(
+                    gettext("Lembar %(sheet)s, baris %(row)s: baris tambahan di luar tabel.")
+                    % {"sheet": name, "row": number + 1}
+                )
                 break
     if problems:
         raise WorkbookRefused(
-            "Tata letak buku kerja berubah sehingga isinya tidak dapat dibaca dengan aman. "
-            + REDOWNLOAD,
+            _redownload(
+                gettext(
+                    "Tata letak buku kerja berubah sehingga isinya tidak dapat dibaca dengan aman."
+                )
+            ),
             problems[:20],
         )
     return ParsedWorkbook(metadata, tuple(rows))
@@ -665,8 +744,12 @@ def _read_metadata(grid: Sequence[Sequence[Any]]) -> dict[str, Any]:
     payload = "".join(chunks)
     if not payload or not signature or not constant_time_compare(signature, _sign(payload)):
         raise WorkbookRefused(
-            "Metadata buku kerja rusak atau telah diubah, sehingga tata letaknya tidak dapat "
-            "dipastikan. " + REDOWNLOAD
+            _redownload(
+                gettext(
+                    "Metadata buku kerja rusak atau telah diubah, sehingga tata letaknya tidak "
+                    "dapat dipastikan."
+                )
+            )
         )
     metadata: dict[str, Any] = json.loads(payload)
     return metadata
@@ -685,10 +768,16 @@ class Problem:
     @property
     def text(self) -> str:
         index = COLUMN_INDEX[self.column]
-        return (
-            f"Lembar {self.sheet}, baris {self.row}, kolom {column_letter(index)} "
-            f"({HEADERS[index]}): {self.message}"
-        )
+        # the header stays as the workbook shows it (Indonesian): see COLUMNS
+        return gettext(
+            "Lembar %(sheet)s, baris %(row)s, kolom %(column)s (%(header)s): %(message)s"
+        ) % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": column_letter(index),
+            "header": HEADERS[index],
+            "message": self.message,
+        }
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -764,15 +853,25 @@ MAX_COUNT = 10**15  # far above any population; keeps values inside the database
 MAX_MONEY = Decimal(10**16)  # pagu/realisasi hold 18 digits, 2 of them decimals
 
 
+def _value_problem(shown: str, reason: str) -> str:
+    """``reason`` is what :func:`tuntas.core.tabular.parse_count` says (translated)."""
+    # Translators: %(reason)s is e.g. "bukan angka" / "is not a number".
+    return gettext("nilai “%(value)s” %(reason)s.") % {"value": shown, "reason": reason}
+
+
+def _too_big(shown: str) -> str:
+    return gettext("nilai “%(value)s” terlalu besar.") % {"value": shown}
+
+
 def _parse_count_cell(value: Any) -> tuple[int | None, str]:
     if is_blank(value):
         return None, ""
     try:
         count = parse_count(value)
     except CountError as exc:
-        return None, f"nilai “{_shown(value)}” {exc}."
+        return None, _value_problem(_shown(value), str(exc))
     if count >= MAX_COUNT:
-        return None, f"nilai “{_shown(value)}” terlalu besar."
+        return None, _too_big(_shown(value))
     return count, ""
 
 
@@ -784,21 +883,23 @@ def _parse_money_cell(value: Any) -> tuple[Decimal | None, str]:
         try:
             amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         except InvalidOperation:
-            return None, f"nilai “{shown}” bukan angka."
+            return None, _value_problem(shown, gettext("bukan angka"))
         if not amount.is_finite():
-            return None, f"nilai “{shown}” bukan angka."
+            return None, _value_problem(shown, gettext("bukan angka"))
         if amount < 0:
-            return None, f"nilai “{shown}” tidak boleh negatif."
+            return None, _value_problem(shown, gettext("tidak boleh negatif"))
     else:
         try:
             amount = Decimal(parse_count(value))
         except CountError as exc:
-            return None, f"nilai “{shown}” {exc}."
+            return None, _value_problem(shown, str(exc))
     if amount >= MAX_MONEY:
-        return None, f"nilai “{shown}” terlalu besar."
+        return None, _too_big(shown)
     rounded = amount.quantize(Decimal("0.01"))
     if amount != rounded:
-        return None, f"nilai “{shown}” paling banyak 2 angka di belakang koma."
+        return None, gettext("nilai “%(value)s” paling banyak 2 angka di belakang koma.") % {
+            "value": shown
+        }
     return rounded, ""
 
 
@@ -841,7 +942,7 @@ def _parse_jpd(rows: Sequence[SheetRow]) -> tuple[JpdValues | None, list[Problem
 
 def _display(key: str, value: Any) -> str:
     if value is None or value == "":
-        return "(kosong)"
+        return gettext("(kosong)")
     if key in ("pagu", "realisasi"):
         amount = Decimal(value)
         if amount == amount.to_integral_value():
@@ -896,7 +997,10 @@ def workbook_preview(
         if jpd is None:
             problems.append(
                 Problem(
-                    head.sheet, head.number, "kode_jpd", "JPD ini tidak dikenal untuk pemda ini."
+                    head.sheet,
+                    head.number,
+                    "kode_jpd",
+                    gettext("JPD ini tidak dikenal untuk pemda ini."),
                 )
             )
             continue
@@ -906,21 +1010,33 @@ def workbook_preview(
                     head.sheet,
                     head.number,
                     "kode_jpd",
-                    f"Anda tidak berhak mengisi JPD {code}; baris ini tidak dapat disimpan.",
+                    gettext(
+                        "Anda tidak berhak mengisi JPD %(code)s; baris ini tidak dapat disimpan."
+                    )
+                    % {"code": code},
                 )
             )
             continue
         entry = entries.get(code)
         current_version = entry.version if entry else 0
         if current_version != recorded.get(code, {}).get("versi"):
-            who = entry.updated_by.get_username() if entry and entry.updated_by else "pengguna lain"
+            who = (
+                entry.updated_by.get_username()
+                if entry and entry.updated_by
+                else gettext("pengguna lain")
+            )
             problems.append(
                 Problem(
                     head.sheet,
                     head.number,
                     "kode_jpd",
-                    f"JPD {code} diubah oleh pengguna lain setelah berkas diunduh ({who}); "
-                    "perubahan Anda pada JPD ini tidak dapat disimpan. " + REDOWNLOAD,
+                    _redownload(
+                        gettext(
+                            "JPD %(code)s diubah oleh pengguna lain setelah berkas diunduh "
+                            "(%(user)s); perubahan Anda pada JPD ini tidak dapat disimpan."
+                        )
+                        % {"code": code, "user": who}
+                    ),
                 )
             )
             continue
@@ -952,7 +1068,10 @@ def _change_for(
     old = stored_values(entry, stored_mutu, items)
     problems = [
         Problem(
-            r.sheet, r.number, "kode_mutu", "Item mutu ini tidak ada lagi di katalog. " + REDOWNLOAD
+            r.sheet,
+            r.number,
+            "kode_mutu",
+            _redownload(gettext("Item mutu ini tidak ada lagi di katalog.")),
         )
         for r in rows[1:]
         if r.item not in by_code
@@ -1059,8 +1178,12 @@ def _dry_run(
                         change.sheet,
                         change.row,
                         "kode_jpd",
-                        f"JPD {change.jpd} diubah oleh pengguna lain setelah berkas diunduh. "
-                        + REDOWNLOAD,
+                        _redownload(
+                            gettext(
+                                "JPD %(code)s diubah oleh pengguna lain setelah berkas diunduh."
+                            )
+                            % {"code": change.jpd}
+                        ),
                     )
                 )
             except DomainError as exc:
@@ -1121,14 +1244,17 @@ def excel_upload_apply(*, pemda: Pemda, upload_id: int, scope: Scope, actor: Use
         .first()
     )
     if upload is None:
-        raise DomainError("Unggahan tidak ditemukan.")
+        raise DomainError(gettext("Unggahan tidak ditemukan."))
     if upload.applied_at is not None:
         raise UploadAlreadyApplied(
-            "Unggahan ini sudah disimpan sebelumnya; tidak disimpan dua kali."
+            gettext("Unggahan ini sudah disimpan sebelumnya; tidak disimpan dua kali.")
         )
     if upload.errors:
         raise UploadHasErrors(
-            "Berkas masih memuat kesalahan; perbaiki lalu unggah ulang. Tidak ada data yang disimpan."
+            gettext(
+                "Berkas masih memuat kesalahan; perbaiki lalu unggah ulang. "
+                "Tidak ada data yang disimpan."
+            )
         )
     jpd_objs = {j.code: j for j in Jpd.objects.filter(code__in=[c["jpd"] for c in upload.changes])}
     opd_ids = dict(
@@ -1137,11 +1263,15 @@ def excel_upload_apply(*, pemda: Pemda, upload_id: int, scope: Scope, actor: Use
         )
     )
     for change in upload.changes:
-        where = f"Lembar {change['sheet']}, baris {change['row']} (JPD {change['jpd']})"
+        where = {"sheet": change["sheet"], "row": change["row"], "jpd": change["jpd"]}
         jpd = jpd_objs.get(change["jpd"])
         if jpd is None or not scope.can_write_jpd(pemda, opd_ids.get(change["jpd"])):
             raise DomainError(
-                f"{where}: Anda tidak berhak mengisi JPD ini. Tidak ada data yang disimpan."
+                gettext(
+                    "Lembar %(sheet)s, baris %(row)s (JPD %(jpd)s): Anda tidak berhak mengisi JPD "
+                    "ini. Tidak ada data yang disimpan."
+                )
+                % where
             )
         try:
             entry_save(
@@ -1155,11 +1285,22 @@ def excel_upload_apply(*, pemda: Pemda, upload_id: int, scope: Scope, actor: Use
             )
         except EntryConflict as exc:
             raise DomainError(
-                f"{where}: diubah oleh pengguna lain setelah berkas diunduh. Tidak ada data yang "
-                "disimpan. " + REDOWNLOAD
+                _redownload(
+                    gettext(
+                        "Lembar %(sheet)s, baris %(row)s (JPD %(jpd)s): diubah oleh pengguna lain "
+                        "setelah berkas diunduh. Tidak ada data yang disimpan."
+                    )
+                    % where
+                )
             ) from exc
         except DomainError as exc:
-            raise DomainError(f"{where}: {exc} Tidak ada data yang disimpan.") from exc
+            raise DomainError(
+                gettext(
+                    "Lembar %(sheet)s, baris %(row)s (JPD %(jpd)s): %(error)s Tidak ada data yang "
+                    "disimpan."
+                )
+                % {**where, "error": exc}
+            ) from exc
     upload.applied_at = timezone.now()
     upload.save(update_fields=["applied_at"])
     audit_event_create(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuntas.katalog.reference import CatalogError, load_catalog
 from tuntas.katalog.services import catalog_sync
+from tuntas.penerima.crypto import data_key_ensure
 from tuntas.wilayah.loader import RegionDataError
 from tuntas.wilayah.services import region_load_all
 
@@ -46,3 +47,10 @@ class Command(BaseCommand):
             f"{counts['item_mutu']} item mutu, {counts['metode']} metode penilaian "
             f"({time.perf_counter() - start:.1f} detik)"
         )
+        # tuntas.penerima: the key encrypting personal data, when none is configured.
+        created = data_key_ensure()
+        if created is not None:
+            self.stdout.write(
+                f"Kunci data pribadi dibuat: {created} (mode 0600). Simpan salinannya di tempat "
+                "aman: tanpa kunci ini data penerima by name tidak dapat dibuka."
+            )

@@ -1,0 +1,238 @@
+"""Read recipient lists as users make them, streaming: CSV (comma, semicolon or tab; UTF-8 with or
+without BOM, UTF-16 or Windows-1252) row by row, or the first sheet of a workbook. Rows keep the
+row number the spreadsheet shows; title rows above the header and blank rows are skipped.
+
+Also the cell readers shared by the validation: dates in every form users type them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+from tuntas.core.tabular import (
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    Row,
+    TableError,
+    _sniff_delimiter,
+    find_header,
+    normalize_header,
+)
+
+COLUMNS = (
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "kode_desa",
+    "alamat",
+    "terlayani_sesuai_standar",
+    "tanggal_pelayanan",
+    "unit_layanan",
+    "catatan",
+)
+REQUIRED_COLUMNS = (
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "kode_desa",
+    "terlayani_sesuai_standar",
+)
+HEADER_SEARCH_ROWS = 20
+_SAMPLE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A file opened for streaming: its header and an iterator over the data rows."""
+
+    header: Row
+    columns: dict[str, int]  # normalized column name → cell index
+    rows: Iterator[Row]  # data rows after the header, blank ones skipped
+    is_workbook: bool
+
+
+def _encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            # Excel's "CSV (Comma delimited)" on Windows writes the ANSI code page.
+            return "cp1252"
+    return "utf-8"
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    encoding = _encoding(path)
+    handle: IO[str] = path.open(encoding=encoding, errors="replace", newline="")
+    try:
+        sample = handle.read(_SAMPLE_BYTES)
+        if "\x00" in sample:
+            raise TableError("Berkas bukan CSV teks yang dapat dibaca.")
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=_sniff_delimiter(sample))
+        try:
+            for number, cells in enumerate(reader, start=1):
+                yield Row(number, tuple(cells))
+        except csv.Error as exc:
+            raise TableError(f"Berkas CSV rusak: {exc}") from exc
+    finally:
+        handle.close()
+
+
+def _workbook_rows(path: Path) -> Iterator[Row]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise TableError("Buku kerja tidak memiliki lembar kerja.")
+        sheet = workbook.get_sheet_by_index(0)
+        first_row = sheet.start[0] if sheet.start else 0
+        rows = sheet.iter_rows()
+    except TableError:
+        raise
+    except Exception as exc:  # calamine raises several unrelated types for corrupt files
+        raise TableError(f"Buku kerja tidak dapat dibaca (rusak atau bukan Excel): {exc}") from exc
+    for i, cells in enumerate(rows):
+        yield Row(first_row + i + 1, tuple(cells))
+
+
+def _not_blank(rows: Iterator[Row]) -> Iterator[Row]:
+    return (row for row in rows if not row.is_blank())
+
+
+def open_table(path: Path | str) -> Table:
+    """Open a CSV or workbook (chosen by content, not by name) and find its header row.
+
+    :class:`TableError` when the file cannot be read or has no header with the required columns.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError as exc:
+        raise TableError(f"Berkas {path} tidak dapat dibuka: {exc.strerror or exc}") from exc
+    if not head.strip():
+        raise TableError("Berkas kosong.")
+    is_workbook = head.startswith((ZIP_MAGIC, OLE_MAGIC))
+    rows = _workbook_rows(path) if is_workbook else _csv_rows(path)
+    top: list[Row] = []
+    for row in rows:
+        top.append(row)
+        if len(top) >= HEADER_SEARCH_ROWS:
+            break
+    found = find_header(top, REQUIRED_COLUMNS, search_rows=HEADER_SEARCH_ROWS)
+    if found is None:
+        seen: set[str] = set()
+        for row in top:
+            seen |= {normalize_header(c) for c in row.cells}
+        missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+        raise TableError(
+            "Baris judul kolom tidak ditemukan dalam "
+            f"{HEADER_SEARCH_ROWS} baris pertama; kolom wajib: {', '.join(REQUIRED_COLUMNS)}"
+            + (f" (tidak ada: {', '.join(missing)})." if missing else ".")
+        )
+    header, index = found
+    columns = {name: index[name] for name in COLUMNS if name in index}
+    after = (row for row in top if row.number > header.number)
+    return Table(header, columns, _not_blank(chain(after, rows)), is_workbook)
+
+
+# --- cell readers ---------------------------------------------------------------------------
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "pebruari": 2, "peb": 2, "maret": 3,
+    "mar": 3, "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agust": 8, "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11, "nop": 11,
+    "desember": 12, "des": 12,
+}  # fmt: skip
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})$")
+_SERIAL = re.compile(r"^\d{1,7}(?:\.0+)?$")
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 60 is Excel's phantom 29 February 1900
+MAX_SERIAL = 2958465  # 31 December 9999
+
+
+class CellError(ValueError):
+    """A cell cannot be read; the message (Indonesian) says why."""
+
+
+def excel_serial_to_date(serial: float) -> date:
+    if not 1 <= serial <= MAX_SERIAL:
+        raise CellError("nomor tanggal Excel di luar jangkauan")
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_date(value: Any) -> date:
+    """ISO, ``DD-MM-YYYY``, ``DD/MM/YYYY``, Excel date cells and serials, and Indonesian month
+    names full or abbreviated (``17 Agustus 1945``, ``17 Agu 1945``)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("bukan tanggal")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            value = int(value)  # a date-time serial: keep the day
+        return excel_serial_to_date(value)
+    text = str(value).strip().lower()
+    try:
+        if match := _ISO.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _DMY.match(text):
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        if match := _NAMED.match(text):
+            month = MONTHS.get(match[2])
+            if month is None:
+                raise CellError(f"nama bulan “{match[2]}” tidak dikenal")
+            return date(int(match[3]), month, int(match[1]))
+    except ValueError as exc:
+        if isinstance(exc, CellError):
+            raise
+        raise CellError("tanggal tidak ada di kalender") from exc
+    if _SERIAL.match(text):
+        return excel_serial_to_date(float(text))
+    raise CellError(
+        "format tanggal tidak dikenal (gunakan mis. 2024-08-17, 17-08-2024, 17/08/2024 "
+        "atau 17 Agustus 2024)"
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text (workbook numbers without a trailing ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def report_text(value: Any) -> Any:
+    """A cell as it goes back into the error report (kept as it was read, dates as text)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
