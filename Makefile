@@ -29,7 +29,8 @@ demo: $(STAMP)
 	$(BIN)/tuntas migrate --no-input
 	$(BIN)/tuntas init
 	$(BIN)/tuntas demo --alamat http://$(HOST):$(PORT)
-	$(BIN)/tuntas runserver $(HOST):$(PORT)
+	@# the background worker (by-name recipient imports) runs next to the server and stops with it
+	$(BIN)/tuntas db_worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; $(BIN)/tuntas runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",  # background jobs (by-name recipient imports)
+    "django_tasks_db",
     "tuntas.core",
     "tuntas.wilayah",
     "tuntas.katalog",
@@ -121,6 +123,10 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+
+# Background jobs (django-tasks): queued in the database, run by `tuntas db_worker`. Tests use the
+# immediate backend (override_settings) or call the task function directly.
+TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -4,9 +4,11 @@ from django.urls import include, path
 from tuntas.api.api import api
 from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
+from tuntas.dasbor import views_wilayah as dasbor_wilayah
 from tuntas.organisasi import views as organisasi
 from tuntas.pendataan import views as pendataan
 from tuntas.pendataan import views_excel as pendataan_excel
+from tuntas.penerima import views as penerima
 
 admin.site.site_header = "Tuntas — Standar Pelayanan Minimal"
 admin.site.site_title = "Tuntas"
@@ -37,6 +39,18 @@ urlpatterns = [
     ),
     path("api/", api.urls),
     # end dashboard downloads and read API
+    # registry drill-down per kecamatan and desa (tuntas/dasbor/views_wilayah.py)
+    path(
+        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/",
+        dasbor_wilayah.kecamatan_list,
+        name="dasbor-wilayah",
+    ),
+    path(
+        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/<str:kecamatan>/",
+        dasbor_wilayah.desa_list,
+        name="dasbor-wilayah-desa",
+    ),
+    # end registry drill-down
     path("pemda/<str:kode>/isian/<int:tahun>/<int:tw>/", pendataan.entry_list, name="isian-daftar"),
     # Excel round trip (tuntas/pendataan/views_excel.py); before "isian" so "unduh" is no JPD
     path(
@@ -124,5 +138,38 @@ urlpatterns = [
         name="pengaturan-pengguna-status",
     ),
     # end pemda settings
+    # by-name recipients (tuntas/penerima/views.py)
+    path("pemda/<str:kode>/penerima/", penerima.overview, name="penerima"),
+    path("pemda/<str:kode>/penerima/unggah/", penerima.upload, name="penerima-unggah"),
+    path(
+        "pemda/<str:kode>/penerima/impor/<int:impor>/", penerima.job_detail, name="penerima-impor"
+    ),
+    path(
+        "pemda/<str:kode>/penerima/impor/<int:impor>/laporan/",
+        penerima.job_report,
+        name="penerima-impor-laporan",
+    ),
+    path(
+        "pemda/<str:kode>/penerima/templat/<str:jpd>/",
+        penerima.template_download,
+        name="penerima-templat",
+    ),
+    path("pemda/<str:kode>/penerima/log/", penerima.access_log, name="penerima-log"),
+    path(
+        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/",
+        penerima.recipient_list,
+        name="penerima-daftar",
+    ),
+    path(
+        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/nik/",
+        penerima.reveal_nik,
+        name="penerima-nik",
+    ),
+    path(
+        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/ekspor/",
+        penerima.export,
+        name="penerima-ekspor",
+    ),
+    # end by-name recipients
     path("admin/", admin.site.urls),
 ]

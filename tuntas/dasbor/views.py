@@ -8,6 +8,7 @@ from tuntas.akun.models import Role
 from tuntas.akun.scope import pemda_get_for_user, request_scope
 from tuntas.dasbor.selectors import pemda_dashboard
 from tuntas.pendataan.selectors import current_period, year_choices
+from tuntas.penerima.selectors import registry_jpd_codes
 
 
 def period_from(request: HttpRequest) -> tuple[int, int]:
@@ -55,6 +56,8 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
             "trend_labels": [f"TW{r.quarter} {r.year}" for r in board.trend],
             "trend_values": [float(r.nilai) if r.nilai is not None else None for r in board.trend],
             "Role": Role,
+            # JPD with a by-name registry for the year: linked to the drill-down (one query)
+            "registry_jpd": registry_jpd_codes(pemda=pemda_obj, year=year),
         },
     )
 

@@ -31,6 +31,7 @@ from tuntas.pendataan.services import (
     target_get,
     target_set,
 )
+from tuntas.penerima.selectors import registry_counts
 
 
 def _period(year: int, quarter: int) -> None:
@@ -164,6 +165,10 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
                 for i in items
             ],
             "hasil": _preview(pemda, form, items, sasaran),
+            # by-name registry counts offered as this quarter's numbers (None: no list)
+            "registry": registry_counts(
+                pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw, target=sasaran
+            ),
         },
         status=status,
     )

@@ -1,13 +1,21 @@
-"""The big path of the recipient import: stream rows, validate, encrypt, and write chunk by chunk
-into a temporary staging table (PostgreSQL: ``COPY``; SQLite: ``executemany``), then upsert from
-it with ``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the values differ. Never an ORM object per
-row. The caller (``services.recipients_import``) holds the one transaction around all of it."""
+"""The big path of the recipient import: stream rows, validate, encrypt on a producer thread, and
+write chunk by chunk on the caller's thread. PostgreSQL, first import of a list: ``COPY`` straight
+into the tables; otherwise into a temporary staging table (PostgreSQL: ``COPY``; SQLite:
+``executemany``), then upsert from it with ``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the values
+differ. Never an ORM object per row. The caller (``services.recipients_import``) holds the one
+transaction around all of it."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tuntas.core.tabular import TableError
-from tuntas.penerima.crypto import DataKeys
+from tuntas.penerima.crypto import FINGERPRINT_PREFIX, NONCE_BYTES, DataKeys
 from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.parsing import Table, report_text
 from tuntas.penerima.validation import CheckedRow, RowValidator
@@ -117,8 +125,40 @@ class ErrorReport:
             self.path.unlink(missing_ok=True)
 
 
+@dataclass(slots=True)
+class Chunk:
+    """One chunk of valid rows, encoded by the producer thread for the sink: PostgreSQL gets
+    ``COPY`` text-format payloads (``people`` and ``entries`` straight into the tables when the
+    sink writes them directly, ``stage`` for the staging table otherwise); SQLite gets tuples."""
+
+    count: int
+    stage: bytes | None = None
+    people: bytes | None = None
+    entries: bytes | None = None
+    rows: list[tuple[Any, ...]] | None = None
+
+
+@dataclass(slots=True)
+class Progress:
+    """The producer's counters at the end of a chunk (copied into the summary when the chunk is
+    written, so ``on_chunk`` sees the counts of the rows read up to that chunk)."""
+
+    baris: int = 0
+    diterima: int = 0
+    ditolak: int = 0
+    peringatan: int = 0
+
+
 class Sink:
-    """Writes chunks of valid rows of one pemda × JPD × year; counts inserts and changes."""
+    """Writes chunks of valid rows of one pemda × JPD × year; counts inserts and changes.
+
+    PostgreSQL, first import (no entry of this pemda, JPD and year yet; no person of the pemda
+    yet): the rows are ``COPY``'d straight into the tables, nothing to compare. Otherwise each
+    chunk goes through a temporary staging table and is upserted with
+    ``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the values differ (people and entries decided
+    separately). Imports of the same pemda are serialised with a transaction-level advisory
+    lock, so the "first import" test holds until commit.
+    """
 
     def __init__(self, *, pemda_code: str, jpd_code: str, year: int, replace: bool) -> None:
         self.key = (pemda_code, jpd_code, year)
@@ -128,6 +168,50 @@ class Sink:
         self.entry = RecipientEntry._meta.db_table
         self.distinct = "IS DISTINCT FROM" if self.vendor == "postgresql" else "IS NOT"
         self.started = False
+        self.direct_people = False
+        self.direct_entries = False
+        self.deferred: list[str] = []  # foreign keys made IMMEDIATE for the import
+        self.now = timezone.now()
+
+    def begin(self) -> None:
+        """Decide, inside the transaction and before any row is encoded, how rows are written."""
+        if self.vendor != "postgresql":
+            return
+        pemda, jpd, year = self.key
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"penerima:{pemda}"])
+            cursor.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {self.person} WHERE pemda_id = %s), "
+                f"EXISTS (SELECT 1 FROM {self.entry} WHERE pemda_id = %s AND jpd_id = %s "
+                "AND year = %s)",
+                [pemda, pemda, jpd, year],
+            )
+            people_exist, entries_exist = cursor.fetchone()
+            # Django makes foreign keys DEFERRABLE INITIALLY DEFERRED: a million rows would
+            # queue a million checks for COMMIT, after the last chunk, when nothing else runs.
+            # Checked at the end of each chunk's statement instead, they overlap with the
+            # encoding of the next chunk. ``end()`` puts them back.
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred "
+                "AND conrelid IN (%s::regclass, %s::regclass)",
+                [self.person, self.entry],
+            )
+            self.deferred = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
+            if self.deferred:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(self.deferred)} IMMEDIATE")
+        self.direct_people = not people_exist
+        self.direct_entries = not entries_exist
+
+    def end(self) -> None:
+        """Back to the constraints' own timing for the rest of the transaction."""
+        if self.deferred:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(self.deferred)} DEFERRED")
+            self.deferred = []
+
+    @property
+    def staged(self) -> bool:
+        return not (self.direct_people and self.direct_entries)
 
     def _setup(self, cursor: Any) -> None:
         binary = "bytea" if self.vendor == "postgresql" else "blob"
@@ -138,44 +222,56 @@ class Sink:
             "birth_date date, village_code varchar(13), served boolean, service_date date, "
             "service_unit varchar(200), note text)"
         )
-        if self.replace:
+        if self.replace and not self.direct_entries:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN}")
             cursor.execute(f"CREATE TEMPORARY TABLE {SEEN} (nik_hash varchar(64) PRIMARY KEY)")
         self.started = True
 
-    def _stage(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    def _copy(self, cursor: Any, table: str, columns: tuple[str, ...], data: bytes) -> None:
+        with cursor.cursor.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
+        ) as copy:
+            copy.write(data)
+
+    def _stage(self, cursor: Any, chunk: Chunk) -> None:
         cursor.execute(f"DELETE FROM {STAGE}")
         if self.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            assert chunk.stage is not None
+            self._copy(cursor, STAGE, STAGE_COLUMNS, chunk.stage)
         else:
+            assert chunk.rows is not None
             marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
             cursor.executemany(
                 f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES ({marks})",
                 [
                     (*r[:6], r[6].isoformat(), r[7], int(r[8]), r[9] and r[9].isoformat(), *r[10:])
-                    for r in rows
+                    for r in chunk.rows
                 ],
             )
-        if self.replace:
+        if self.replace and not self.direct_entries:
             cursor.execute(f"INSERT INTO {SEEN} (nik_hash) SELECT nik_hash FROM {STAGE}")
 
     def _entry_differs(self, left: str, right: str) -> str:
         cols = ("village_code", "served", "service_date", "service_unit", "note")
         return " OR ".join(f"{left}.{c} {self.distinct} {right}.{c}" for c in cols)
 
-    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-        """Upsert one chunk; (inserted, changed) entries."""
+    def write(self, chunk: Chunk) -> tuple[int, int]:
+        """Write one chunk; (inserted, changed) entries."""
         pemda, jpd, year = self.key
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
         pg = self.vendor == "postgresql"
         with connection.cursor() as cursor:
+            if pg and self.direct_people:
+                assert chunk.people is not None
+                self._copy(cursor, self.person, PERSON_COPY_COLUMNS, chunk.people)
+            if pg and self.direct_entries:
+                assert chunk.entries is not None
+                self._copy(cursor, self.entry, ENTRY_COPY_COLUMNS, chunk.entries)
+            if not self.staged:
+                return chunk.count, 0
             if not self.started:
                 self._setup(cursor)
-            self._stage(cursor, rows)
+            self._stage(cursor, chunk)
+            now = connection.ops.adapt_datetimefield_value(self.now)
             changed_sqlite = new_sqlite = 0
             if not pg:
                 cursor.execute(
@@ -193,22 +289,27 @@ class Sink:
                     [pemda, jpd, year, pemda],
                 )
                 changed_sqlite = cursor.fetchone()[0]
-            person_cols = (
-                "nik_enc", "name_enc", "address_enc", "fingerprint", "sex", "birth_date",
-                "village_code",
-            )  # fmt: skip
-            cursor.execute(
-                f"INSERT INTO {self.person} (pemda_id, nik_hash, {', '.join(person_cols)}, "
-                f"created_at, updated_at) SELECT %s, nik_hash, {', '.join(person_cols)}, %s, %s "
-                f"FROM {STAGE} WHERE true ON CONFLICT (pemda_id, nik_hash) DO UPDATE SET "
-                + ", ".join(f"{c} = excluded.{c}" for c in person_cols)
-                + f", updated_at = excluded.updated_at WHERE {self.person}.fingerprint "
-                "<> excluded.fingerprint" + (" RETURNING nik_hash, (xmax = 0)" if pg else ""),
-                [pemda, now, now],
-            )
-            updated_people = (
-                {h for h, inserted in cursor.fetchall() if not inserted} if pg else set()
-            )
+            updated_people: set[str] = set()
+            if not (pg and self.direct_people):
+                person_cols = (
+                    "nik_enc", "name_enc", "address_enc", "fingerprint", "sex", "birth_date",
+                    "village_code",
+                )  # fmt: skip
+                cursor.execute(
+                    f"INSERT INTO {self.person} (pemda_id, nik_hash, {', '.join(person_cols)}, "
+                    f"created_at, updated_at) SELECT %s, nik_hash, {', '.join(person_cols)}, %s, "
+                    f"%s FROM {STAGE} WHERE true ON CONFLICT (pemda_id, nik_hash) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in person_cols)
+                    + f", updated_at = excluded.updated_at WHERE {self.person}.fingerprint "
+                    "<> excluded.fingerprint"
+                    + (" RETURNING nik_hash, (xmax = 0)" if pg and not self.direct_entries else ""),
+                    [pemda, now, now],
+                )
+                if pg and not self.direct_entries:
+                    updated_people = {h for h, inserted in cursor.fetchall() if not inserted}
+            if pg and self.direct_entries:
+                # Every entry was new: a changed person does not count (as in the upsert).
+                return chunk.count, 0
             entry_cols = ("village_code", "served", "service_date", "service_unit", "note")
             cursor.execute(
                 f"INSERT INTO {self.entry} (pemda_id, jpd_id, year, nik_hash, "
@@ -233,7 +334,7 @@ class Sink:
         pemda, jpd, year = self.key
         deleted = 0
         with connection.cursor() as cursor:
-            if self.replace:
+            if self.replace and not self.direct_entries:
                 if not self.started:
                     self._setup(cursor)
                 cursor.execute(
@@ -246,6 +347,37 @@ class Sink:
             if self.started:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         return deleted
+
+
+PERSON_COPY_COLUMNS = (
+    "pemda_id", "nik_hash", "nik_enc", "name_enc", "address_enc", "fingerprint", "sex",
+    "birth_date", "village_code", "created_at", "updated_at",
+)  # fmt: skip
+ENTRY_COPY_COLUMNS = (
+    "pemda_id", "jpd_id", "year", "nik_hash", "village_code", "served", "service_date",
+    "service_unit", "note",
+)  # fmt: skip
+# PostgreSQL binary COPY: a header, then per row the number of fields and each field as a 4-byte
+# length (-1 for NULL) and its bytes, then a trailer.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+COPY_TRAILER = b"\xff\xff"
+PG_EPOCH = date(2000, 1, 1)
+PG_EPOCH_TZ = datetime(2000, 1, 1, tzinfo=UTC)
+NULL = b"\xff\xff\xff\xff"
+EMPTY = bytes(4)
+HASH_LENGTH = (64).to_bytes(4, "big")
+PERSON_FIELDS = len(PERSON_COPY_COLUMNS).to_bytes(2, "big")
+ENTRY_FIELDS = len(ENTRY_COPY_COLUMNS).to_bytes(2, "big")
+STAGE_FIELDS = len(STAGE_COLUMNS).to_bytes(2, "big")
+
+
+def _field(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def _text(value: str) -> bytes:
+    data = value.encode()
+    return len(data).to_bytes(4, "big") + data
 
 
 def _stage_row(keys: DataKeys, row: CheckedRow) -> tuple[Any, ...]:
@@ -267,6 +399,225 @@ def _stage_row(keys: DataKeys, row: CheckedRow) -> tuple[Any, ...]:
     )
 
 
+class _Stopped(Exception):
+    """The consumer gave up (an error while writing): the producer ends quietly."""
+
+
+_END = object()
+
+
+class _Producer:
+    """Reads, validates and encodes rows on a thread of its own, chunk by chunk, while the main
+    thread writes the previous chunk (the database works on the other core; psycopg waits for
+    the server without the GIL). A small bounded queue keeps memory flat whatever the file size.
+    Everything it shares with the main thread goes through the queue."""
+
+    def __init__(
+        self,
+        *,
+        table: Table,
+        validator: RowValidator,
+        keys: DataKeys,
+        sink: Sink,
+        report: ErrorReport,
+        accept_partial: bool,
+        chunk_size: int,
+    ) -> None:
+        self.table = table
+        self.validator = validator
+        self.keys = keys
+        self.sink = sink
+        self.report = report
+        self.accept_partial = accept_partial
+        self.chunk_size = max(1, chunk_size)
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_CHUNKS)
+        self.stop = threading.Event()
+        self.progress = Progress()
+        self.problems: list[str] = []
+        self.thread = threading.Thread(target=self._run, name="penerima-impor", daemon=True)
+
+    def _put(self, item: Any) -> None:
+        while True:
+            if self.stop.is_set():
+                raise _Stopped
+            try:
+                self.queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        try:
+            self._produce()
+            self._put(_END)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the main thread, which raises it
+            with contextlib.suppress(_Stopped):
+                self._put(exc)
+
+    def _snapshot(self) -> Progress:
+        p = self.progress
+        return Progress(p.baris, p.diterima, p.ditolak, p.peringatan)
+
+    def _produce(self) -> None:
+        progress, problems, report = self.progress, self.problems, self.report
+        check, columns = self.validator.check, self.table.columns
+        accept_partial, chunk_size = self.accept_partial, self.chunk_size
+        encode = self._encoder()
+        valid: list[CheckedRow] = []
+        stop = self.stop
+        for raw in self.table.rows:
+            progress.baris += 1
+            if not progress.baris % 4096 and stop.is_set():
+                raise _Stopped  # the main thread gave up (error, interrupt)
+            checked = check(raw, columns)
+            errors = checked.errors
+            if errors or checked.warnings:
+                report.add(raw.cells, checked)
+                if len(problems) < PROBLEM_SAMPLE:
+                    for p in [*errors, *checked.warnings][: PROBLEM_SAMPLE - len(problems)]:
+                        kind = "kesalahan" if p in errors else "peringatan"
+                        problems.append(
+                            f"Baris {raw.number}, kolom {p.column} ({kind}): {p.message}"
+                        )
+            if errors:
+                progress.ditolak += 1
+                if not accept_partial:
+                    valid.clear()  # nothing will be written; keep validating for the report
+                continue
+            progress.diterima += 1
+            if checked.warnings:
+                progress.peringatan += 1
+            if progress.ditolak and not accept_partial:
+                continue
+            valid.append(checked)
+            if len(valid) >= chunk_size:
+                self._put((encode(valid), self._snapshot()))
+                valid = []
+        refused = progress.ditolak > 0 and (not accept_partial or progress.diterima == 0)
+        if valid and not refused:
+            self._put((encode(valid), self._snapshot()))
+
+    def _encoder(self) -> Callable[[list[CheckedRow]], Chunk]:
+        """Encrypt, hash and encode a chunk of valid rows for the sink: tuples for SQLite,
+        PostgreSQL binary ``COPY`` payloads otherwise (no text escaping or hex for the server
+        to parse). Each value is framed as a 4-byte length and its bytes."""
+        keys = self.keys
+        if self.sink.vendor != "postgresql":
+            return lambda rows: Chunk(len(rows), rows=[_stage_row(keys, r) for r in rows])
+        sink = self.sink
+        pemda, jpd, year = sink.key
+        micros = (sink.now - PG_EPOCH_TZ) // timedelta(microseconds=1)
+        stamp = _field(micros.to_bytes(8, "big", signed=True))
+        person_head = PERSON_FIELDS + _text(pemda)
+        person_tail = stamp + stamp
+        entry_head = ENTRY_FIELDS + _text(pemda) + _text(jpd) + _field(year.to_bytes(2, "big"))
+        want_people, want_entries, want_stage = (
+            sink.direct_people, sink.direct_entries, sink.staged,
+        )  # fmt: skip
+        hasher = keys.hasher()
+        encrypt = keys.aead.encrypt
+        prefix = FINGERPRINT_PREFIX
+        sexes = {"L": b"\0\0\0\x01L", "P": b"\0\0\0\x01P"}  # the Sex members, framed
+        served_values = {True: b"\0\0\0\x01\x01", False: b"\0\0\0\x01\x00"}
+        dates: dict[date, bytes] = {}
+        first = itemgetter(0)
+        epoch = PG_EPOCH.toordinal()
+
+        def day(value: date) -> bytes:
+            framed = dates.get(value)
+            if framed is None:
+                framed = dates[value] = b"\0\0\0\x04" + (value.toordinal() - epoch).to_bytes(
+                    4, "big", signed=True
+                )
+            return framed
+
+        def encode(rows: list[CheckedRow]) -> Chunk:
+            nonces = os.urandom(3 * NONCE_BYTES * len(rows))
+            people: list[bytes] = [COPY_HEADER]
+            entries: list[bytes] = [COPY_HEADER]
+            stage: list[bytes] = [COPY_HEADER]
+            encoded: list[tuple[bytes, bytes, bytes, bytes]] = []
+            at = 0
+            for r in rows:
+                nik, name, address, village = r.nik, r.name, r.address, r.village_code
+                born = r.birth_date
+                assert born is not None  # valid rows have one
+                sex = r.sex
+                nik_b = nik.encode()
+                mac = hasher.copy()
+                mac.update(nik_b)
+                nik_hash = HASH_LENGTH + mac.hexdigest().encode()
+                mac = hasher.copy()
+                mac.update(
+                    prefix
+                    + f"{nik}\x1f{name}\x1f{address}\x1f{sex}\x1f{born.isoformat()}\x1f{village}".encode()
+                )
+                fingerprint = HASH_LENGTH + mac.hexdigest().encode()
+                nonce = nonces[at : at + 12]
+                blob = encrypt(nonce, nik_b, None)
+                nik_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
+                nonce = nonces[at + 12 : at + 24]
+                blob = encrypt(nonce, name.encode(), None)
+                name_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
+                if address:
+                    nonce = nonces[at + 24 : at + 36]
+                    blob = encrypt(nonce, address.encode(), None)
+                    address_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
+                else:
+                    address_enc = EMPTY
+                at += 36
+                person = nik_enc + name_enc + address_enc + fingerprint + sexes[sex] + day(born)
+                village_b = _text(village)
+                entry = (
+                    village_b
+                    + served_values[r.served]
+                    + (NULL if r.service_date is None else day(r.service_date))
+                    + _text(r.service_unit)
+                    + (_text(r.note) if r.note else EMPTY)
+                )
+                encoded.append((nik_hash, person, village_b, entry))
+            # In key order, each chunk walks the unique indexes once instead of jumping around.
+            encoded.sort(key=first)
+            for nik_hash, person, village_b, entry in encoded:
+                if want_people:
+                    people.append(person_head + nik_hash + person + village_b + person_tail)
+                if want_entries:
+                    entries.append(entry_head + nik_hash + entry)
+                if want_stage:
+                    stage.append(STAGE_FIELDS + nik_hash + person + entry)
+            return Chunk(
+                len(rows),
+                stage=b"".join(stage) + COPY_TRAILER if want_stage else None,
+                people=b"".join(people) + COPY_TRAILER if want_people else None,
+                entries=b"".join(entries) + COPY_TRAILER if want_entries else None,
+            )
+
+        return encode
+
+    def __iter__(self) -> Iterator[tuple[Chunk, Progress]]:
+        """The encoded chunks, in order; re-raises the producer's error in the caller."""
+        while True:
+            item = self.queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop the thread (when the caller gives up early) and wait for it."""
+        self.stop.set()
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.queue.get(timeout=0.05)
+        self.thread.join()
+
+
+QUEUE_CHUNKS = 2
+
+
 def run_import(
     *,
     table: Table,
@@ -280,55 +631,41 @@ def run_import(
 ) -> ImportSummary:
     """Validate every row and write the valid ones chunk by chunk. Without ``accept_partial``,
     writing stops at the first error and the summary says ``written=False``: the caller rolls
-    the transaction back. ``on_chunk(n, summary)`` is called after each chunk is written."""
-    summary = ImportSummary()
-    chunk: list[tuple[Any, ...]] = []
-    chunks = 0
+    the transaction back. ``on_chunk(n, summary)`` is called after each chunk is written.
 
-    def flush() -> None:
-        nonlocal chunks
-        if chunk:
+    Rows are read, validated and encrypted on a producer thread while this thread writes the
+    previous chunk; the database connection is only ever used from this thread."""
+    summary = ImportSummary()
+    sink.begin()
+    producer = _Producer(
+        table=table, validator=validator, keys=keys, sink=sink, report=report,
+        accept_partial=accept_partial, chunk_size=chunk_size,
+    )  # fmt: skip
+    producer.thread.start()
+    chunks = 0
+    try:
+        for chunk, progress in producer:
             new, changed = sink.write(chunk)
+            summary.baris, summary.diterima = progress.baris, progress.diterima
+            summary.ditolak, summary.peringatan = progress.ditolak, progress.peringatan
             summary.baru += new
             summary.diperbarui += changed
-            chunk.clear()
             chunks += 1
             if on_chunk is not None:
                 on_chunk(chunks, summary)
-
-    rows: Iterator[Any] = table.rows
-    for raw in rows:
-        summary.baris += 1
-        checked = validator.check(raw, table.columns)
-        if checked.errors or checked.warnings:
-            report.add(raw.cells, checked)
-            if len(summary.problems) < PROBLEM_SAMPLE:
-                for p in [*checked.errors, *checked.warnings][
-                    : PROBLEM_SAMPLE - len(summary.problems)
-                ]:
-                    kind = "kesalahan" if p in checked.errors else "peringatan"
-                    summary.problems.append(
-                        f"Baris {raw.number}, kolom {p.column} ({kind}): {p.message}"
-                    )
-        if checked.errors:
-            summary.ditolak += 1
-            if not accept_partial:
-                chunk.clear()  # nothing will be written; keep validating for the report
-            continue
-        summary.diterima += 1
-        summary.peringatan += bool(checked.warnings)
-        if summary.ditolak and not accept_partial:
-            continue
-        chunk.append(_stage_row(keys, checked))
-        if len(chunk) >= chunk_size:
-            flush()
+    finally:
+        producer.close()
+    sink.end()
+    final = producer.progress
+    summary.baris, summary.diterima = final.baris, final.diterima
+    summary.ditolak, summary.peringatan = final.ditolak, final.peringatan
+    summary.problems = producer.problems
     if summary.baris == 0:
         raise TableError("Berkas tidak berisi baris data di bawah baris judul kolom.")
     refused = summary.ditolak > 0 and (not accept_partial or summary.diterima == 0)
     if refused:
         summary.diterima = summary.peringatan = summary.baru = summary.diperbarui = 0
         return summary
-    flush()
     summary.dihapus = sink.finish()
     summary.written = True
     return summary

@@ -9,6 +9,7 @@ matched on ``nik_hash``, a keyed hash of the NIK.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,84 @@ class RecipientEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemda_id} {self.jpd_id} {self.year} {self.nik_hash[:12]}…"
+
+
+class ImportStatus(models.TextChoices):
+    ANTRI = "antri", _("Menunggu antrean")
+    BERJALAN = "berjalan", _("Sedang berjalan")
+    SELESAI = "selesai", _("Selesai")
+    GAGAL = "gagal", _("Gagal")
+
+
+class ImportJob(models.Model):
+    """A recipient list uploaded in the web UI and imported by a background task; the job page
+    polls this row. The uploaded file (``stored_path``, mode 0600) is deleted after the import;
+    the error report (``report_path``) stays downloadable."""
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
+    jpd = models.ForeignKey(Jpd, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    stored_path = models.CharField(_("berkas tersimpan"), max_length=500, blank=True)
+    accept_partial = models.BooleanField(_("terima sebagian"), default=False)
+    replace = models.BooleanField(_("ganti seluruh daftar"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.ANTRI
+    )
+    rows_estimate = models.PositiveIntegerField(_("perkiraan jumlah baris"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("baris diproses"), default=0)
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+    report_path = models.CharField(_("laporan kesalahan"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor penerima")
+        verbose_name_plural = _("impor penerima")
+        indexes = [models.Index(fields=["pemda", "year", "jpd"], name="importjob_pemda_year_jpd")]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.jpd_id} {self.year} #{self.pk} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SELESAI, ImportStatus.GAGAL)
+
+
+class AccessAction(models.TextChoices):
+    LIHAT_DAFTAR = "lihat_daftar", _("Melihat daftar")
+    CARI = "cari", _("Mencari")
+    LIHAT_NIK = "lihat_nik", _("Melihat NIK lengkap")
+    EKSPOR = "ekspor", _("Mengekspor")
+    UNGGAH = "unggah", _("Mengunggah")
+    UNDUH_LAPORAN = "unduh_laporan", _("Mengunduh laporan kesalahan")
+
+
+class AccessLog(models.Model):
+    """One row per view, search, export, upload or report download of by-name data: who, when,
+    what (counts and filters — never a NIK or a name) and why."""
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("nama pengguna"), max_length=150)  # kept if the user goes
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    action = models.CharField(_("tindakan"), max_length=16, choices=AccessAction.choices)
+    jpd = models.ForeignKey(Jpd, null=True, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"), null=True)
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+
+    class Meta:
+        verbose_name = _("log akses data penerima")
+        verbose_name_plural = _("log akses data penerima")
+        indexes = [models.Index(fields=["pemda", "-at"], name="accesslog_pemda_at")]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.username} {self.action} {self.at:%Y-%m-%d %H:%M}"

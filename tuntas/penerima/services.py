@@ -126,3 +126,237 @@ def recipients_import(
         raise
     summary.laporan_kesalahan = report.close()
     return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# The web side (tuntas/penerima/views.py, tasks.py): the access log of by-name data and the
+# upload jobs run in the background. Imports kept with this block.
+# ---------------------------------------------------------------------------------------------
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import zipfile  # noqa: E402
+from typing import Any  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import UploadedFile  # noqa: E402
+
+from tuntas.core.tabular import TableError  # noqa: E402
+from tuntas.penerima.crypto import mask_nik  # noqa: E402
+from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+_NIK_LIKE = re.compile(r"(?<!\w)\d{16}(?!\w)")
+
+
+class AccessLogLeak(ValueError):
+    """A programming error: the access log detail would hold a NIK."""
+
+
+def access_log_create(
+    *,
+    pemda: Pemda,
+    user: User,
+    action: AccessAction | str,
+    jpd: Jpd | None = None,
+    year: int | None = None,
+    detail: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AccessLog:
+    """Log one view, search, export, upload or report download of by-name data. ``detail``
+    holds counts and filters, never a NIK or a name (a 16-digit number is refused); a NIK typed
+    into the reason is masked."""
+    detail = detail or {}
+    if _NIK_LIKE.search(json.dumps(detail)):
+        raise AccessLogLeak("Rincian log akses tidak boleh memuat NIK.")
+    reason = _NIK_LIKE.sub(lambda m: mask_nik(m.group(0)), reason.strip())
+    return AccessLog.objects.create(
+        pemda=pemda,
+        user=user,
+        username=user.get_username(),
+        action=action,
+        jpd=jpd,
+        year=year,
+        detail=detail,
+        reason=reason,
+    )
+
+
+def upload_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "unggahan"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def import_progress_path(job_id: int) -> Path:
+    return upload_dir() / f"impor-{job_id}.progress"
+
+
+def import_progress_read(job: ImportJob) -> int:
+    """Rows processed so far: the progress file while the job runs, the row once it is done.
+
+    The import is one transaction on the worker's connection, so progress cannot be committed
+    to the ImportJob row while it runs (and SQLite would lock a second connection out); the
+    worker writes it to a small file next to the upload instead, which the poller reads."""
+    if job.status != ImportStatus.BERJALAN:
+        return job.rows_done
+    try:
+        return int(json.loads(import_progress_path(job.pk).read_text())["baris"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return job.rows_done
+
+
+def _progress_write(job_id: int, rows: int) -> None:
+    path = import_progress_path(job_id)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"baris": rows}))
+    os.replace(tmp, path)
+
+
+def _rows_estimate(path: Path) -> int | None:
+    """Data rows expected, for the progress bar: lines of a CSV, the sheet dimension of an XLSX
+    (an estimate: title and blank rows count too)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+            if head.startswith(b"PK"):
+                with (
+                    zipfile.ZipFile(path) as book,
+                    book.open("xl/worksheets/sheet1.xml") as sheet,
+                ):
+                    start = sheet.read(4096).decode("utf-8", "replace")
+                found = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', start)
+                return max(int(found.group(1)) - 1, 0) if found else None
+            handle.seek(0)
+            lines = 0
+            while block := handle.read(1 << 20):
+                lines += block.count(b"\n")
+            return max(lines - 1, 0)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def import_job_submit(
+    *,
+    pemda: Pemda,
+    jpd: Jpd,
+    year: int,
+    upload: UploadedFile,
+    accept_partial: bool,
+    replace: bool,
+    actor: User,
+) -> ImportJob:
+    """Store an uploaded recipient list (mode 0600 under ``VAR_DIR/unggahan``), create its
+    :class:`ImportJob`, log the upload, and enqueue the background import."""
+    if jpd.level != pemda.level:
+        raise ImportArgumentError(
+            f"JPD {jpd.code} adalah JPD {jpd.get_level_display()}, bukan JPD {pemda.name}."
+        )
+    jpd_version_for_year(jpd=jpd, year=year)
+    name = Path(upload.name or "").name[:255]
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise DomainError("Berkas harus CSV atau XLSX (.csv, .xlsx).")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        raise DomainError(f"Berkas terlalu besar (lebih dari {MAX_UPLOAD_BYTES // 2**20} MB).")
+    path = upload_dir() / f"{secrets.token_hex(16)}{suffix}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                pemda=pemda,
+                jpd=jpd,
+                year=year,
+                uploaded_by=actor,
+                file_name=name,
+                stored_path=str(path),
+                accept_partial=accept_partial,
+                replace=replace,
+                rows_estimate=_rows_estimate(path),
+            )
+            options = {"impor": job.pk, "terima_sebagian": accept_partial, "ganti": replace}
+            access_log_create(
+                pemda=pemda,
+                user=actor,
+                action=AccessAction.UNGGAH,
+                jpd=jpd,
+                year=year,
+                detail=options,
+            )
+            audit_event_create(
+                action="penerima.unggah",
+                actor=actor,
+                object_type="pemda",
+                object_id=pemda.code,
+                data={"jpd": jpd.code, "tahun": year, **options},
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    from tuntas.penerima.tasks import recipients_import_task
+
+    try:
+        recipients_import_task.enqueue(job.pk)
+    except Exception:
+        logger.exception("Impor penerima #%s tidak dapat dimasukkan ke antrean", job.pk)
+        path.unlink(missing_ok=True)
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.ANTRI).update(
+            status=ImportStatus.GAGAL,
+            stored_path="",
+            error="Antrean pekerjaan latar belakang tidak tersedia; coba lagi nanti.",
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run one queued import (the background task): claim the job, import through
+    :func:`recipients_import`, store the summary, delete the uploaded file. A second run of the
+    same job does nothing."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.ANTRI).update(
+        status=ImportStatus.BERJALAN, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("pemda", "jpd", "uploaded_by").get(pk=job_id)
+    result: dict[str, Any] = {"status": ImportStatus.GAGAL}
+    try:
+        summary = recipients_import(
+            pemda=job.pemda,
+            jpd=job.jpd,
+            year=job.year,
+            path=job.stored_path,
+            accept_partial=job.accept_partial,
+            replace=job.replace,
+            actor=job.uploaded_by,
+            on_chunk=lambda _n, s: _progress_write(job_id, s.baris),
+        )
+    except TableError as exc:
+        result["error"] = f"Berkas tidak dapat dibaca: {exc}"
+    except DomainError as exc:
+        result["error"] = str(exc)
+    except Exception:
+        logger.exception("Impor penerima #%s gagal", job_id)
+        result["error"] = "Terjadi kesalahan sistem; tidak ada data yang disimpan."
+    else:
+        data = summary.as_json()
+        report = data.pop("laporan_kesalahan") or ""
+        result = {
+            "status": ImportStatus.SELESAI,
+            "rows_done": summary.baris,
+            "summary": {**data, "dihapus": summary.dihapus, "disimpan": summary.written},
+            "report_path": report,
+        }
+    finally:
+        Path(job.stored_path).unlink(missing_ok=True)
+        import_progress_path(job_id).unlink(missing_ok=True)
+    ImportJob.objects.filter(pk=job_id).update(stored_path="", finished_at=timezone.now(), **result)

@@ -5,8 +5,10 @@ encodes) keep it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from tuntas.core.tabular import Row
@@ -89,6 +91,39 @@ def indonesian_date(value: date) -> str:
     return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
+CELL_ORDER = (
+    "nik", "nama", "jenis_kelamin", "tanggal_lahir", "kode_desa", "alamat",
+    "terlayani_sesuai_standar", "tanggal_pelayanan", "unit_layanan", "catatan",
+)  # fmt: skip
+_BLANK = ("",)
+# Cells exactly as most files hold them (no spaces, usual case) → the value; others are read
+# by the general rules below (case, spaces, synonyms), which give the same value.
+_SEX_EXACT = {
+    key: sex
+    for raw, sex in _SEX.items()
+    for key in {raw, raw.upper(), raw.capitalize(), raw.title()}
+}
+_SERVED_EXACT = {
+    key: value
+    for words, value in ((_YES, True), (_NO, False))
+    for raw in words
+    for key in {raw, raw.upper(), raw.capitalize()}
+}
+
+
+def _eligible_births(rule: Eligibility | None, year: int) -> tuple[date, date] | None:
+    """For ages in years: the birth dates that certainly meet the rule's age range (the age at
+    31 December is ``year - birth year``), so most rows skip the age arithmetic."""
+    if rule is None or rule.unit != "tahun" or (rule.age_min is None and rule.age_max is None):
+        return None
+    try:
+        first = date(year - rule.age_max, 1, 1) if rule.age_max is not None else date.min
+        last = date(year - rule.age_min, 12, 31) if rule.age_min is not None else date(year, 12, 31)
+    except (ValueError, OverflowError):
+        return None
+    return first, min(last, date(year, 12, 31))
+
+
 class RowValidator:
     """Checks rows one by one for a pemda, JPD and year; remembers NIKs to find repeats.
 
@@ -117,103 +152,146 @@ class RowValidator:
         self.province_codes = province_codes
         self.today = today
         self._first_row: dict[int, int] = {}  # NIK as int → first row number (compact)
+        self._plan: tuple[dict[str, int], int, Callable[[Any], tuple[Any, ...]]] | None = None
+        # Desa codes as typed most often (dotted or not, nothing else) → the dotted code.
+        self._village_exact = {**villages, **{code: code for code in villages.values()}}
+        self._born_range = _eligible_births(eligibility, year)
+
+    def _plan_for(self, columns: dict[str, int]) -> tuple[int, Callable[[Any], tuple[Any, ...]]]:
+        """How to pick the ten cells of a row in one C call: an ``itemgetter`` over the row's
+        cells plus one trailing ``""`` (index -1) that stands for every absent column."""
+        if self._plan is None or self._plan[0] is not columns:
+            wanted = [columns.get(name) for name in CELL_ORDER]
+            need = max((i for i in wanted if i is not None), default=-1) + 1
+            getter = itemgetter(*(-1 if i is None else i for i in wanted))
+            self._plan = (columns, need, getter)
+        return self._plan[1], self._plan[2]
 
     def check(self, row: Row, columns: dict[str, int]) -> CheckedRow:
+        """The row's values and problems. Written for speed (this runs once per row of files of
+        millions of rows): plain text cells take dictionary lookups; anything else goes through
+        the general readers, with the same results and messages."""
+        need, getter = self._plan_for(columns)
         cells = row.cells
+        n = len(cells)
+        (nik_v, name_v, sex_v, birth_v, village_v, address_v, served_v, service_v, unit_v,
+         note_v) = getter(cells + _BLANK if n >= need else cells + ("",) * (need - n + 1))  # fmt: skip
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        err = errors.append
 
-        def get(name: str) -> Any:
-            i = columns.get(name)
-            return cells[i] if i is not None and i < len(cells) else ""
+        if type(nik_v) is str and len(nik_v) == 16 and nik_v.isdigit() and nik_v.isascii():
+            nik = nik_v
+            nik_ok = self._nik_parts(nik, err)
+        else:
+            nik, nik_ok = self._nik(nik_v, err)
 
-        out = CheckedRow(row.number)
-        err = out.errors.append
-
-        nik_ok = self._nik(get("nik"), out)
-
-        out.name = " ".join(cell_text(get("nama")).split())
-        if not out.name:
+        name = " ".join((name_v if type(name_v) is str else cell_text(name_v)).split())
+        if not name:
             err(Problem("nama", "wajib diisi"))
 
-        raw_sex = cell_text(get("jenis_kelamin"))
-        if not raw_sex:
-            err(Problem("jenis_kelamin", "wajib diisi"))
-        elif (sex := _SEX.get(" ".join(raw_sex.lower().split()))) is None:
-            err(
-                Problem(
-                    "jenis_kelamin", f"“{raw_sex}” tidak dikenal (isi L/P atau Laki-laki/Perempuan)"
+        known = _SEX_EXACT.get(sex_v) if type(sex_v) is str else None
+        sex: str = known or ""
+        if known is None:
+            raw_sex = cell_text(sex_v)
+            if not raw_sex:
+                err(Problem("jenis_kelamin", "wajib diisi"))
+            elif (known := _SEX.get(" ".join(raw_sex.lower().split()))) is None:
+                err(
+                    Problem(
+                        "jenis_kelamin",
+                        f"“{raw_sex}” tidak dikenal (isi L/P atau Laki-laki/Perempuan)",
+                    )
                 )
+            else:
+                sex = known
+
+        born = self._date(birth_v, "tanggal_lahir", err, required=True)
+        if born is not None and born > self.today:
+            err(Problem("tanggal_lahir", f"{indonesian_date(born)} belum terjadi"))
+            born = None
+
+        village = self._village_exact.get(village_v) if type(village_v) is str else None
+        if village is None:
+            village = self._village(village_v, err)
+        address = " ".join((address_v if type(address_v) is str else cell_text(address_v)).split())
+
+        served = _SERVED_EXACT.get(served_v) if type(served_v) is str else None
+        if served is None:
+            served_text = (
+                ("1" if served_v else "0") if isinstance(served_v, bool) else cell_text(served_v)
             )
-        else:
-            out.sex = sex
-
-        out.birth_date = self._date(get("tanggal_lahir"), "tanggal_lahir", out, required=True)
-        if out.birth_date is not None and out.birth_date > self.today:
-            err(Problem("tanggal_lahir", f"{indonesian_date(out.birth_date)} belum terjadi"))
-            out.birth_date = None
-
-        self._village(get("kode_desa"), out)
-        out.address = " ".join(cell_text(get("alamat")).split())
-
-        raw_served = get("terlayani_sesuai_standar")
-        served_text = (
-            ("1" if raw_served else "0") if isinstance(raw_served, bool) else cell_text(raw_served)
-        )
-        if not served_text:
-            err(Problem("terlayani_sesuai_standar", "wajib diisi"))
-        elif served_text.lower() in _YES:
-            out.served = True
-        elif served_text.lower() not in _NO:
-            err(
-                Problem(
-                    "terlayani_sesuai_standar",
-                    f"“{served_text}” tidak dikenal (isi Y/T, Ya/Tidak atau 1/0)",
+            served = False
+            if not served_text:
+                err(Problem("terlayani_sesuai_standar", "wajib diisi"))
+            elif served_text.lower() in _YES:
+                served = True
+            elif served_text.lower() not in _NO:
+                err(
+                    Problem(
+                        "terlayani_sesuai_standar",
+                        f"“{served_text}” tidak dikenal (isi Y/T, Ya/Tidak atau 1/0)",
+                    )
                 )
-            )
 
-        out.service_date = self._date(
-            get("tanggal_pelayanan"), "tanggal_pelayanan", out, required=False
+        service = (
+            None
+            if service_v == "" or service_v is None
+            else self._date(service_v, "tanggal_pelayanan", err, required=False)
         )
-        if out.service_date is not None and out.service_date.year != self.year:
+        if service is not None and service.year != self.year:
             err(
                 Problem(
                     "tanggal_pelayanan",
-                    f"{indonesian_date(out.service_date)} di luar tahun {self.year}",
+                    f"{indonesian_date(service)} di luar tahun {self.year}",
                 )
             )
 
-        out.service_unit = " ".join(cell_text(get("unit_layanan")).split())
-        if len(out.service_unit) > SERVICE_UNIT_MAX:
+        unit = " ".join((unit_v if type(unit_v) is str else cell_text(unit_v)).split())
+        if len(unit) > SERVICE_UNIT_MAX:
             err(Problem("unit_layanan", f"paling panjang {SERVICE_UNIT_MAX} karakter"))
-        out.note = cell_text(get("catatan"))
+        note = note_v.strip() if type(note_v) is str else cell_text(note_v)
 
         if nik_ok:
-            self._nik_agrees(out)
-        self._eligible(out)
+            self._nik_agrees(nik, sex, born, warnings)
+        rule = self.eligibility
+        if rule is not None and not (
+            born is not None
+            and self._born_range is not None
+            and self._born_range[0] <= born <= self._born_range[1]
+            and not (rule.sex and sex and sex != rule.sex)
+        ):
+            self._eligible(sex, born, err)
         if nik_ok:
-            key = int(out.nik)
-            first = self._first_row.setdefault(key, row.number)
-            if first != row.number:
+            number = row.number
+            first = self._first_row.setdefault(int(nik), number)
+            if first != number:
                 err(Problem("nik", f"NIK sudah ada di baris {first} untuk JPD yang sama"))
-        return out
+        return CheckedRow(
+            row.number, nik, name, sex, born, village, address, served, service, unit, note,
+            errors, warnings,
+        )  # fmt: skip
 
     # --- single rules -----------------------------------------------------------------------
 
-    def _nik(self, value: Any, out: CheckedRow) -> bool:
-        err = out.errors.append
+    def _nik(self, value: Any, err: Callable[[Problem], None]) -> tuple[str, bool]:
+        """The NIK as typed, cleaned; (NIK or "", whether it is usable)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
             err(Problem("nik", NUMERIC_NIK))
-            return False
+            return "", False
         text = "".join(str(value or "").split()).lstrip("'’`")
         if not text:
             err(Problem("nik", "wajib diisi"))
-            return False
+            return "", False
         if _SCIENTIFIC.match(text):
             err(Problem("nik", NUMERIC_NIK))
-            return False
+            return "", False
         if not (text.isascii() and text.isdigit()) or len(text) != 16:
             err(Problem("nik", f"NIK harus tepat 16 angka (terisi {len(text)} karakter)"))
-            return False
-        out.nik = text
+            return "", False
+        return text, self._nik_parts(text, err)
+
+    def _nik_parts(self, text: str, err: Callable[[Problem], None]) -> bool:
         ok = True
         if text[:2] not in self.province_codes:
             err(Problem("nik", f"kode provinsi NIK “{text[:2]}” tidak ada"))
@@ -235,66 +313,65 @@ class RowValidator:
             ok = False
         return ok
 
-    def _nik_agrees(self, out: CheckedRow) -> None:
-        nik = out.nik
+    def _nik_agrees(self, nik: str, sex: str, born: date | None, warnings: list[Problem]) -> None:
         day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
         nik_sex = Sex.PEREMPUAN if day > 40 else Sex.LAKI_LAKI
-        if out.sex and out.sex != nik_sex:
+        if sex and sex != nik_sex:
             label = "perempuan" if nik_sex == Sex.PEREMPUAN else "laki-laki"
-            out.warnings.append(
+            warnings.append(
                 Problem("jenis_kelamin", f"berbeda dengan NIK (NIK menunjukkan {label})")
             )
-        born = out.birth_date
         if born is not None and (born.day, born.month, born.year % 100) != (day % 40, month, yy):
-            out.warnings.append(
+            warnings.append(
                 Problem(
                     "tanggal_lahir",
                     f"berbeda dengan NIK (NIK menunjukkan {day % 40:02d}-{month:02d}-{yy:02d})",
                 )
             )
 
-    def _date(self, value: Any, column: str, out: CheckedRow, *, required: bool) -> date | None:
+    def _date(
+        self, value: Any, column: str, err: Callable[[Problem], None], *, required: bool
+    ) -> date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                out.errors.append(Problem(column, "wajib diisi"))
+                err(Problem(column, "wajib diisi"))
             return None
         try:
             return parse_date(value)
         except CellError as exc:
-            out.errors.append(Problem(column, f"“{cell_text(value)}”: {exc}"))
+            err(Problem(column, f"“{cell_text(value)}”: {exc}"))
             return None
 
-    def _village(self, value: Any, out: CheckedRow) -> None:
+    def _village(self, value: Any, err: Callable[[Problem], None]) -> str:
+        """The dotted desa code, or "" with the error."""
         text = cell_text(value)
         if not text:
-            out.errors.append(Problem("kode_desa", "wajib diisi"))
-            return
+            err(Problem("kode_desa", "wajib diisi"))
+            return ""
         compact = text.replace(".", "").replace(" ", "")
         dotted = self.villages.get(compact)
         if dotted is not None:
-            out.village_code = dotted
-        elif not (compact.isdigit() and len(compact) == 10):
-            out.errors.append(
+            return dotted
+        if not (compact.isdigit() and len(compact) == 10):
+            err(
                 Problem(
                     "kode_desa",
                     f"“{text}” bukan kode desa/kelurahan (10 angka, mis. 32.75.01.1001)",
                 )
             )
         elif not compact.startswith(self.village_prefix):
-            out.errors.append(
-                Problem("kode_desa", f"desa/kelurahan {text} bukan wilayah {self.pemda_name}")
-            )
+            err(Problem("kode_desa", f"desa/kelurahan {text} bukan wilayah {self.pemda_name}"))
         else:
-            out.errors.append(Problem("kode_desa", f"kode desa/kelurahan {text} tidak dikenal"))
+            err(Problem("kode_desa", f"kode desa/kelurahan {text} tidak dikenal"))
+        return ""
 
-    def _eligible(self, out: CheckedRow) -> None:
+    def _eligible(self, sex: str, born: date | None, err: Callable[[Problem], None]) -> None:
         rule = self.eligibility
         if rule is None:
             return
-        if rule.sex and out.sex and out.sex != rule.sex:
+        if rule.sex and sex and sex != rule.sex:
             who = "perempuan" if rule.sex == Sex.PEREMPUAN else "laki-laki"
-            out.errors.append(Problem("jenis_kelamin", f"JPD {self.jpd_code} hanya untuk {who}"))
-        born = out.birth_date
+            err(Problem("jenis_kelamin", f"JPD {self.jpd_code} hanya untuk {who}"))
         if born is None or (rule.age_min is None and rule.age_max is None):
             return
         year_end = date(self.year, 12, 31)
@@ -318,7 +395,7 @@ class RowValidator:
             else:
                 span = f"sampai {rule.age_max} {unit}"
             age = f"{max(high, 0)} {unit} pada 31 Desember {self.year}"
-            out.errors.append(
+            err(
                 Problem(
                     "tanggal_lahir",
                     f"tidak memenuhi syarat JPD {self.jpd_code} (usia {span}; usia {age})",

@@ -1,0 +1,565 @@
+"""Web pages of the by-name recipient registry: overview, upload with a background job, the list
+(masked NIK, filters, "lihat NIK" with a reason), export with a reason, template download and the
+pemda's access log.
+
+Access: only members of the pemda reach these pages (provinsi and pusat get 404: only aggregates
+leave the pemda); pimpinan sees the overview counts only (403 on every by-name page); the by-name
+pages of a JPD are for the operator and verifikator of its pengampu OPD, the SPM team and
+admin_pemda (``selectors.can_see_names``). Every view, search and export of by-name data writes
+an :class:`~tuntas.penerima.models.AccessLog` row in the same request.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tuntas.akun.scope import Scope, pemda_get_for_user, request_scope, require_admin
+from tuntas.core.errors import DomainError
+from tuntas.katalog.models import Jpd
+from tuntas.katalog.reference import FIRST_YEAR
+from tuntas.organisasi.models import Pemda
+from tuntas.penerima.crypto import nik_hash
+from tuntas.penerima.forms import ExportForm, ListFilterForm, NikSearchForm, RevealForm, UploadForm
+from tuntas.penerima.models import AccessAction, ImportJob
+from tuntas.penerima.parsing import COLUMNS, REQUIRED_COLUMNS
+from tuntas.penerima.selectors import (
+    ListFilter,
+    RecipientRow,
+    access_log_for_pemda,
+    can_see_names,
+    import_job_for_pemda,
+    jpd_for_pemda,
+    jpd_with_names_visible,
+    recipient_entries,
+    recipient_nik,
+    recipient_rows,
+    recipients_overview,
+    villages_of,
+)
+from tuntas.penerima.services import (
+    access_log_create,
+    import_job_submit,
+    import_progress_read,
+    jpd_version_for_year,
+)
+
+PAGE_SIZE = 50
+LOG_PAGE_SIZE = 100
+EXPORT_BATCH = 2000
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def _member_pemda(request: HttpRequest, kode: str) -> tuple[Pemda, Scope]:
+    """The pemda for one of its own members; 404 for outsiders and for provinsi and pusat."""
+    pemda = pemda_get_for_user(request, kode)
+    scope = request_scope(request)
+    if pemda.code not in scope.own_pemda_codes:
+        raise Http404("Tidak ditemukan")
+    return pemda, scope
+
+
+def _deny_by_name() -> PermissionDenied:
+    return PermissionDenied(
+        _("Peran Anda hanya dapat melihat jumlah penerima, bukan daftar by name JPD ini.")
+    )
+
+
+def _by_name(request: HttpRequest, kode: str, jpd_code: str) -> tuple[Pemda, Scope, Jpd]:
+    """Pemda and JPD for a user who may see this JPD's list by name (403 otherwise)."""
+    pemda, scope = _member_pemda(request, kode)
+    jpd = jpd_for_pemda(pemda=pemda, code=jpd_code)
+    if jpd is None:
+        raise Http404("JPD tidak dikenal")
+    if not can_see_names(scope=scope, pemda=pemda, jpd=jpd):
+        raise _deny_by_name()
+    return pemda, scope, jpd
+
+
+def year_choices() -> list[int]:
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
+def _year(value: Any) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Tahun tidak dikenal") from exc
+    if year not in year_choices():
+        raise Http404("Tahun tidak dikenal")
+    return year
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _no_store(response: HttpResponse | StreamingHttpResponse | FileResponse) -> None:
+    response["Cache-Control"] = "no-store"
+
+
+# --- overview ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def overview(request: HttpRequest, kode: str) -> HttpResponse:
+    pemda, scope = _member_pemda(request, kode)
+    year = _year(request.GET.get("tahun", timezone.localdate().year))
+    rows = recipients_overview(pemda=pemda, year=year)
+    return render(
+        request,
+        "penerima/ringkasan.html",
+        {
+            "pemda": pemda,
+            "tahun": year,
+            "years": year_choices(),
+            "rows": [(r, scope.can_write_jpd(pemda, r.opd_id)) for r in rows],
+            "can_admin": scope.can_admin(pemda),
+            "read_only": scope.is_read_only_in(pemda),
+        },
+    )
+
+
+# --- upload and job ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def upload(request: HttpRequest, kode: str) -> HttpResponse:
+    pemda, scope = _member_pemda(request, kode)
+    if scope.is_read_only_in(pemda):
+        raise _deny_by_name()
+    allowed = jpd_with_names_visible(scope=scope, pemda=pemda)
+    if not allowed:
+        raise PermissionDenied(_("Tidak ada JPD yang daftar penerimanya dapat Anda kelola."))
+    choices = [(j.code, f"{j.code} {j.name}") for j in allowed]
+    status = 200
+    if request.method == "POST":
+        code = request.POST.get("jpd", "")
+        asked = jpd_for_pemda(pemda=pemda, code=code) if code else None
+        if asked is not None and not can_see_names(scope=scope, pemda=pemda, jpd=asked):
+            raise _deny_by_name()
+        form = UploadForm(request.POST, request.FILES, jpd_choices=choices, years=year_choices())
+        if form.is_valid():
+            jpd = jpd_for_pemda(pemda=pemda, code=form.cleaned_data["jpd"])
+            assert jpd is not None
+            try:
+                job = import_job_submit(
+                    pemda=pemda,
+                    jpd=jpd,
+                    year=form.cleaned_data["tahun"],
+                    upload=form.cleaned_data["berkas"],
+                    accept_partial=form.cleaned_data["terima_sebagian"],
+                    replace=form.cleaned_data["ganti"],
+                    actor=_user(request),
+                )
+            except DomainError as exc:
+                form.add_error("berkas", str(exc))
+            else:
+                return redirect("penerima-impor", kode=pemda.code, impor=job.pk)
+        status = 400
+    else:
+        initial: dict[str, Any] = {"tahun": timezone.localdate().year}
+        if request.GET.get("jpd") in {c for c, _label in choices}:
+            initial["jpd"] = request.GET["jpd"]
+        if request.GET.get("tahun"):
+            initial["tahun"] = _year(request.GET["tahun"])
+        form = UploadForm(initial=initial, jpd_choices=choices, years=year_choices())
+    return render(request, "penerima/unggah.html", {"pemda": pemda, "form": form}, status=status)
+
+
+def _job_for(request: HttpRequest, kode: str, job_id: int) -> tuple[Pemda, ImportJob]:
+    pemda, scope = _member_pemda(request, kode)
+    job = import_job_for_pemda(pemda=pemda, job_id=job_id)
+    if job is None:
+        raise Http404("Impor tidak ditemukan")
+    if not can_see_names(scope=scope, pemda=pemda, jpd=job.jpd):
+        raise _deny_by_name()
+    return pemda, job
+
+
+@login_required
+@require_safe
+def job_detail(request: HttpRequest, kode: str, impor: int) -> HttpResponse:
+    """The job page; htmx polls it every second (the partial) until the import is finished."""
+    pemda, job = _job_for(request, kode, impor)
+    rows_done = import_progress_read(job)
+    percent = None
+    if job.is_finished:
+        percent = 100
+    elif job.rows_estimate:
+        percent = min(99, round(100 * rows_done / job.rows_estimate))
+    context = {"pemda": pemda, "job": job, "rows_done": rows_done, "percent": percent}
+    template = "penerima/_impor_status.html" if request.htmx else "penerima/impor.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    _no_store(response)
+    return response
+
+
+@login_required
+@require_safe
+def job_report(request: HttpRequest, kode: str, impor: int) -> FileResponse:
+    """Download the error report of a job (it holds the original rows: logged)."""
+    pemda, job = _job_for(request, kode, impor)
+    folder = (Path(settings.VAR_DIR) / "laporan").resolve()
+    path = Path(job.report_path).resolve() if job.report_path else None
+    if path is None or path.parent != folder or not path.is_file():
+        raise Http404("Laporan kesalahan tidak ada")
+    access_log_create(
+        pemda=pemda,
+        user=_user(request),
+        action=AccessAction.UNDUH_LAPORAN,
+        jpd=job.jpd,
+        year=job.year,
+        detail={"impor": job.pk, "ditolak": job.summary.get("ditolak", 0)},
+    )
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"laporan-kesalahan-{pemda.code}-{job.jpd_id}-{job.year}-{job.pk}.xlsx",
+        content_type=XLSX_MIME,
+    )
+    _no_store(response)
+    return response
+
+
+# --- template ----------------------------------------------------------------------------------
+
+_COLUMN_HELP = {
+    "nik": "16 digit, sebagai teks (kolom ini sudah berformat Teks; jangan ubah menjadi angka)",
+    "nama": "nama lengkap",
+    "jenis_kelamin": "L atau P (Laki-laki/Perempuan)",
+    "tanggal_lahir": "2010-08-17, 17-08-2010, 17/08/2010 atau 17 Agustus 2010",
+    "kode_desa": "kode desa/kelurahan di pemda ini, mis. 32.75.01.1001 atau 3275011001",
+    "alamat": "boleh kosong",
+    "terlayani_sesuai_standar": "Y atau T (Ya/Tidak, 1/0)",
+    "tanggal_pelayanan": "tanggal dalam tahun yang sama; boleh kosong",
+    "unit_layanan": "mis. nama puskesmas (paling banyak 200 karakter); boleh kosong",
+    "catatan": "boleh kosong",
+}
+
+
+@login_required
+@require_safe
+def template_download(request: HttpRequest, kode: str, jpd: str) -> HttpResponse:
+    pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
+    year = timezone.localdate().year
+    try:
+        penerima = jpd_version_for_year(jpd=jpd_obj, year=year).penerima
+    except DomainError:
+        penerima = ""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#EEF2F5"})
+    text = book.add_format({"num_format": 49})  # the built-in Text format "@"
+    sheet = book.add_worksheet("Daftar")
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, bold)
+        sheet.set_column(col, col, 22 if name in ("nik", "nama", "alamat") else 16, text)
+    sheet.data_validation(1, 2, 1048575, 2, {"validate": "list", "source": ["L", "P"]})
+    sheet.data_validation(1, 6, 1048575, 6, {"validate": "list", "source": ["Y", "T"]})
+    sheet.freeze_panes(1, 0)
+    info = book.add_worksheet("Petunjuk")
+    info.set_column(0, 0, 26)
+    info.set_column(1, 1, 90)
+    lines: list[tuple[str, str]] = [
+        ("Pemda", f"{pemda.code} {pemda.name}"),
+        ("JPD", f"{jpd_obj.code} {jpd_obj.name}"),
+        ("Penerima", penerima),
+        ("", ""),
+        ("Cara mengisi", "Satu baris per orang, mulai baris 2 lembar 'Daftar'. Judul kolom "
+         "boleh dalam urutan apa saja. Simpan sebagai XLSX atau CSV lalu unggah di Tuntas."),
+        ("", "Kolom wajib: " + ", ".join(REQUIRED_COLUMNS) + "."),
+        ("", "Berkas ini memuat data pribadi: simpan dan kirim dengan hati-hati."),
+        ("", ""),
+    ]  # fmt: skip
+    lines += [(name, _COLUMN_HELP.get(name, "")) for name in COLUMNS]
+    for row, (key, value) in enumerate(lines):
+        info.write_string(row, 0, key, bold if key else None)
+        info.write_string(row, 1, value)
+    book.close()
+    response = HttpResponse(output.getvalue(), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="templat-penerima-{jpd_obj.code}.xlsx"'
+    return response
+
+
+# --- list, lihat NIK, export ---------------------------------------------------------------------
+
+
+def _list_form(request: HttpRequest, pemda: Pemda, data: Any) -> ListFilterForm:
+    kecamatan, desa = villages_of(pemda=pemda)
+    return ListFilterForm(data, kecamatan=kecamatan, desa=desa)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def recipient_list(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
+    """The list (50 a page). A NIK search is posted and answered with a redirect to the list
+    filtered by the NIK's keyed hash, so the NIK never appears in a URL."""
+    pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
+    year = _year(tahun)
+    form = _list_form(request, pemda, request.GET)
+    search = NikSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and search.is_valid():
+        query = request.GET.copy()
+        query.pop("halaman", None)
+        query["cari"] = nik_hash(search.cleaned_data["nik"])
+        return redirect(f"{request.path}?{query.urlencode()}")
+    page = None
+    rows: list[RecipientRow] = []
+    valid = form.is_valid() and not search.errors
+    if valid:
+        filters = form.list_filter()
+        paginator = Paginator(
+            recipient_entries(pemda=pemda, jpd=jpd_obj, year=year, filters=filters), PAGE_SIZE
+        )
+        page = paginator.get_page(request.GET.get("halaman"))
+        rows = recipient_rows(pemda=pemda, entries=page.object_list)
+        access_log_create(
+            pemda=pemda,
+            user=_user(request),
+            action=AccessAction.CARI if filters.nik_hash else AccessAction.LIHAT_DAFTAR,
+            jpd=jpd_obj,
+            year=year,
+            detail={
+                "halaman": page.number,
+                "baris": len(rows),
+                "jumlah": paginator.count,
+                **filters.as_detail(),
+            },
+        )
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    without_search = query.copy()
+    without_search.pop("cari", None)
+    response = render(
+        request,
+        "penerima/daftar.html",
+        {
+            "pemda": pemda,
+            "jpd": jpd_obj,
+            "tahun": year,
+            "form": form,
+            "search": search,
+            "searching": bool(form.is_valid() and form.cleaned_data.get("cari")),
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "query_without_search": without_search.urlencode(),
+        },
+        status=200 if valid else 400,
+    )
+    _no_store(response)
+    return response
+
+
+@login_required
+@require_POST
+def reveal_nik(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
+    """One full NIK, for a reason that is logged (htmx replaces the row's NIK cell)."""
+    pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
+    year = _year(tahun)
+    form = RevealForm(request.POST)
+    nik = None
+    status = 400
+    if form.is_valid():
+        digest = form.cleaned_data["hash_nik"]
+        nik = recipient_nik(pemda=pemda, jpd=jpd_obj, year=year, nik_hash=digest)
+        if nik is None:
+            raise Http404("Tidak ada di daftar")
+        access_log_create(
+            pemda=pemda,
+            user=_user(request),
+            action=AccessAction.LIHAT_NIK,
+            jpd=jpd_obj,
+            year=year,
+            detail={"hash_nik": digest},
+            reason=form.cleaned_data["alasan"],
+        )
+        status = 200
+    response = render(
+        request,
+        "penerima/_nik.html",
+        {"pemda": pemda, "jpd": jpd_obj, "tahun": year, "form": form, "nik": nik},
+        status=status,
+    )
+    _no_store(response)
+    return response
+
+
+def _export_cells(row: RecipientRow, *, full_nik: bool) -> list[str]:
+    return [
+        row.nik if full_nik else row.nik_masked,
+        row.name,
+        row.sex,
+        row.birth_date.isoformat() if row.birth_date else "",
+        row.village_code,
+        row.address,
+        "Y" if row.served else "T",
+        row.service_date.isoformat() if row.service_date else "",
+        row.service_unit,
+        row.note,
+    ]
+
+
+def _export_rows(
+    pemda: Pemda, jpd: Jpd, year: int, filters: ListFilter, *, full_nik: bool
+) -> Iterator[list[str]]:
+    batch = []
+    for entry in recipient_entries(pemda=pemda, jpd=jpd, year=year, filters=filters).iterator(
+        chunk_size=EXPORT_BATCH
+    ):
+        batch.append(entry)
+        if len(batch) >= EXPORT_BATCH:
+            for row in recipient_rows(pemda=pemda, entries=batch):
+                yield _export_cells(row, full_nik=full_nik)
+            batch = []
+    for row in recipient_rows(pemda=pemda, entries=batch):
+        yield _export_cells(row, full_nik=full_nik)
+
+
+def _csv_safe(value: str) -> str:
+    """No spreadsheet formula from a CSV cell."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def export(
+    request: HttpRequest, kode: str, tahun: int, jpd: str
+) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """Export the list (current filters) as CSV or XLSX: a reason is required and logged; NIK
+    masked unless "sertakan NIK lengkap" is ticked (logged as such)."""
+    pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
+    year = _year(tahun)
+    filter_form = _list_form(request, pemda, request.GET)
+    if not filter_form.is_valid():
+        raise Http404("Penyaring tidak sah")
+    filters = filter_form.list_filter()
+    status = 200
+    if request.method == "POST":
+        form = ExportForm(request.POST)
+        if form.is_valid():
+            full_nik = form.cleaned_data["sertakan_nik"]
+            fmt = form.cleaned_data["format"]
+            count = recipient_entries(pemda=pemda, jpd=jpd_obj, year=year, filters=filters).count()
+            access_log_create(
+                pemda=pemda,
+                user=_user(request),
+                action=AccessAction.EKSPOR,
+                jpd=jpd_obj,
+                year=year,
+                detail={
+                    "format": fmt,
+                    "jumlah": count,
+                    "nik_lengkap": full_nik,
+                    **filters.as_detail(),
+                },
+                reason=form.cleaned_data["alasan"],
+            )
+            name = f"penerima-{pemda.code}-{jpd_obj.code}-{year}-{date.today():%Y%m%d}.{fmt}"
+            rows = _export_rows(pemda, jpd_obj, year, filters, full_nik=full_nik)
+            response: HttpResponse | StreamingHttpResponse | FileResponse
+            if fmt == "csv":
+                writer = csv.writer(_Echo(), delimiter=";")
+                lines = (writer.writerow([_csv_safe(c) for c in r]) for r in rows)
+                header = "\ufeff" + writer.writerow(list(COLUMNS))
+                response = StreamingHttpResponse(
+                    (line for part in ([header], lines) for line in part),
+                    content_type="text/csv; charset=utf-8",
+                )
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+            else:
+                response = FileResponse(
+                    _xlsx_file(rows), as_attachment=True, filename=name, content_type=XLSX_MIME
+                )
+            _no_store(response)
+            return response
+        status = 400
+    else:
+        form = ExportForm()
+    count = recipient_entries(pemda=pemda, jpd=jpd_obj, year=year, filters=filters).count()
+    return render(
+        request,
+        "penerima/ekspor.html",
+        {
+            "pemda": pemda,
+            "jpd": jpd_obj,
+            "tahun": year,
+            "form": form,
+            "count": count,
+            "filters": filters.as_detail(),
+            "query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+def _xlsx_file(rows: Iterator[list[str]]) -> Any:
+    """Write the rows to an anonymous temporary file (constant memory), opened for reading."""
+    folder = Path(settings.VAR_DIR) / "unggahan"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(suffix=".xlsx", dir=folder)  # mode 0600
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(name, {"constant_memory": True})
+        sheet = book.add_worksheet("Daftar")
+        bold = book.add_format({"bold": True})
+        for col, title in enumerate(COLUMNS):
+            sheet.write_string(0, col, title, bold)
+        for r, cells in enumerate(rows, start=1):
+            for c, value in enumerate(cells):
+                if value:
+                    sheet.write_string(r, c, value)
+        book.close()
+        handle = open(name, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        os.unlink(name)  # the open handle keeps the data until the response is sent
+    return handle
+
+
+# --- access log --------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def access_log(request: HttpRequest, kode: str) -> HttpResponse:
+    pemda, _scope = _member_pemda(request, kode)
+    require_admin(request, pemda)
+    page = Paginator(access_log_for_pemda(pemda=pemda), LOG_PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    return render(request, "penerima/log.html", {"pemda": pemda, "page": page})
