@@ -30,31 +30,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._pg import recreate_postgres  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tuntas_bench"
 BIG_PROVINCE = "35"  # Jawa Timur: 38 kab/kota, the most of any province
 SMALL_PROVINCE = "34"  # DI Yogyakarta: 5 kab/kota
 REGION = "35.78"  # Kota Surabaya
 GOALS_MS = {"region": 150.0, "province": 150.0, "national": 400.0}
-
-
-def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def choose_codes(limit: int) -> list[str]:

@@ -44,10 +44,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._pg import recreate_postgres  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tuntas_bench_penerima"
 PEMDA = "32.75"  # Kota Bekasi
@@ -370,21 +371,6 @@ def run_step(name: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 # --- the run -----------------------------------------------------------------------------------
-
-
-def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def prepare(env: dict[str, str]) -> list[str]:
