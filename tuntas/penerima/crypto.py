@@ -1,5 +1,7 @@
-"""Personal data at rest: AES-256-GCM for NIK, name and address; a keyed hash (HMAC-SHA256) of
-the NIK for matching.
+"""Personal data at rest: a person's NIK, name and address sealed together with AES-256-GCM
+(one ciphertext per person, bound to the row's NIK hash as associated data, so a ciphertext cannot
+be moved to another row); a keyed hash of the NIK (BLAKE2b in its keyed MAC mode) for matching,
+and a keyed fingerprint of all stored values to see a change without decrypting.
 
 The data key (32 random bytes) comes from ``TUNTAS_DATA_KEY`` (base64) or from a key file:
 ``TUNTAS_DATA_KEY_FILE``, by default ``VAR_DIR/data_key`` (created by ``tuntas init``, mode 0600).
@@ -11,12 +13,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import blake2b
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -37,7 +38,21 @@ class DataKeyError(DomainError):
     """The data key is missing or unusable (message in Indonesian)."""
 
 
-FINGERPRINT_PREFIX = b"nilai\x00"
+NIK_HASH_BYTES = 32
+FINGERPRINT_BYTES = 16
+# BLAKE2b personalisation: the NIK hash and the fingerprint can never collide with each other.
+NIK_PERSON = b"tuntas/nik/v2"
+VALUES_PERSON = b"tuntas/nilai/v2"
+SEPARATOR = "\x1f"  # between the sealed values; never in a cleaned value (it is whitespace)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What is sealed in ``Person.identity_enc``."""
+
+    nik: str
+    name: str
+    address: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,47 +61,38 @@ class DataKeys:
 
     aead: AESGCM
     hash_key: bytes
-    # A keyed HMAC to copy (keying once per value would redo the key schedule every time).
-    _hmac: hmac.HMAC = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hmac", hmac.new(self.hash_key, digestmod=hashlib.sha256))
+    def nik_hash(self, nik: str) -> bytes:
+        """The keyed hash rows are matched on (32 bytes)."""
+        return blake2b(
+            nik.encode("ascii"), key=self.hash_key, digest_size=NIK_HASH_BYTES, person=NIK_PERSON
+        ).digest()
 
-    def nik_hash(self, nik: str) -> str:
-        mac = self._hmac.copy()
-        mac.update(nik.encode("ascii"))
-        return mac.hexdigest()
-
-    def fingerprint(self, *values: str) -> str:
+    def fingerprint(self, *values: str) -> bytes:
         """A keyed hash of several values (to detect change without decrypting)."""
-        mac = self._hmac.copy()
-        mac.update(FINGERPRINT_PREFIX + "\x1f".join(values).encode("utf-8"))
-        return mac.hexdigest()
+        return blake2b(
+            SEPARATOR.join(values).encode("utf-8"),
+            key=self.hash_key,
+            digest_size=FINGERPRINT_BYTES,
+            person=VALUES_PERSON,
+        ).digest()
 
-    def hasher(self) -> hmac.HMAC:
-        """A keyed HMAC-SHA256 to ``copy()`` for each value: ``nik_hash`` is
-        ``h.copy(); update(nik)``, ``fingerprint`` is ``update(FINGERPRINT_PREFIX + values)``."""
-        return self._hmac.copy()
-
-    def encrypt(self, text: str) -> bytes:
+    def seal(self, *, nik_hash: bytes, nik: str, name: str, address: str) -> bytes:
+        """NIK, name and address in one ciphertext: nonce ‖ AES-GCM(values, aad=nik_hash)."""
         nonce = os.urandom(NONCE_BYTES)
-        return nonce + self.aead.encrypt(nonce, text.encode("utf-8"), None)
+        plain = SEPARATOR.join((nik, name, address)).encode("utf-8")
+        return nonce + self.aead.encrypt(nonce, plain, nik_hash)
 
-    def encrypt_with(self, nonce: bytes, data: bytes) -> bytes:
-        """Encrypt with a fresh random ``nonce`` the caller drew (``os.urandom`` in bulk for a
-        chunk of values: one system call instead of one per value). Never reuse a nonce."""
-        return nonce + self.aead.encrypt(nonce, data, None)
-
-    def decrypt(self, blob: bytes | memoryview) -> str:
+    def open(self, *, nik_hash: bytes, blob: bytes | memoryview) -> Identity:
         data = bytes(blob)
-        if not data:
-            return ""
         try:
-            return self.aead.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None).decode("utf-8")
-        except InvalidTag as exc:
+            plain = self.aead.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], bytes(nik_hash))
+        except (InvalidTag, ValueError) as exc:
             raise DataKeyError(
                 "Data terenkripsi tidak dapat dibuka dengan kunci data ini (kunci berbeda?)."
             ) from exc
+        nik, name, address = plain.decode("utf-8").split(SEPARATOR)
+        return Identity(nik, name, address)
 
 
 def _derive(master: bytes, label: bytes) -> bytes:
@@ -148,16 +154,22 @@ def data_key_ensure() -> Path | None:
     return path
 
 
-def nik_hash(nik: str) -> str:
+def nik_hash(nik: str) -> bytes:
     return data_keys().nik_hash(nik)
 
 
-def encrypt(text: str) -> bytes:
-    return data_keys().encrypt(text)
+def nik_token(nik: str) -> str:
+    """The NIK hash as text, for a URL or a form (never the NIK itself)."""
+    return nik_hash(nik).hex()
 
 
-def decrypt(blob: bytes | memoryview) -> str:
-    return data_keys().decrypt(blob)
+def token_hash(token: str) -> bytes | None:
+    """A NIK hash back from :func:`nik_token` text; None when it is not one."""
+    try:
+        raw = bytes.fromhex(token)
+    except ValueError:
+        return None
+    return raw if len(raw) == NIK_HASH_BYTES else None
 
 
 def mask_nik(nik: str) -> str:

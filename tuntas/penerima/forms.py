@@ -79,7 +79,7 @@ class ListFilterForm(forms.Form):
         data = self.cleaned_data
         served = {"ya": True, "tidak": False}.get(data.get("terlayani") or "")
         return ListFilter(
-            nik_hash=data.get("cari") or "",
+            nik_hash=bytes.fromhex(data.get("cari") or ""),
             kecamatan=data.get("kecamatan") or "",
             desa=data.get("desa") or "",
             served=served,

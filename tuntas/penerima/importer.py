@@ -8,6 +8,7 @@ transaction around all of it."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import queue
 import secrets
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from hashlib import blake2b
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,15 @@ from django.db import connection
 from django.utils import timezone
 
 from tuntas.core.tabular import TableError
-from tuntas.penerima.crypto import FINGERPRINT_PREFIX, NONCE_BYTES, DataKeys
+from tuntas.penerima.crypto import (
+    FINGERPRINT_BYTES,
+    NIK_HASH_BYTES,
+    NIK_PERSON,
+    NONCE_BYTES,
+    SEPARATOR,
+    VALUES_PERSON,
+    DataKeys,
+)
 from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.parsing import Table, report_text
 from tuntas.penerima.validation import CheckedRow, RowValidator
@@ -35,8 +45,8 @@ PROBLEM_SAMPLE = 20
 STAGE = "penerima_stage"
 SEEN = "penerima_seen"
 STAGE_COLUMNS = (
-    "nik_hash", "nik_enc", "name_enc", "address_enc", "fingerprint", "sex", "birth_date",
-    "village_code", "served", "service_date", "service_unit", "note",
+    "nik_hash", "identity_enc", "fingerprint", "sex", "birth_date", "village_code", "served",
+    "service_date", "service_unit", "note",
 )  # fmt: skip
 
 
@@ -170,7 +180,6 @@ class Sink:
         self.started = False
         self.direct_people = False
         self.direct_entries = False
-        self.deferred: list[str] = []  # foreign keys made IMMEDIATE for the import
         self.now = timezone.now()
 
     def begin(self) -> None:
@@ -187,27 +196,8 @@ class Sink:
                 [pemda, pemda, jpd, year],
             )
             people_exist, entries_exist = cursor.fetchone()
-            # Django makes foreign keys DEFERRABLE INITIALLY DEFERRED: a million rows would
-            # queue a million checks for COMMIT, after the last chunk, when nothing else runs.
-            # Checked at the end of each chunk's statement instead, they overlap with the
-            # encoding of the next chunk. ``end()`` puts them back.
-            cursor.execute(
-                "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred "
-                "AND conrelid IN (%s::regclass, %s::regclass)",
-                [self.person, self.entry],
-            )
-            self.deferred = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
-            if self.deferred:
-                cursor.execute(f"SET CONSTRAINTS {', '.join(self.deferred)} IMMEDIATE")
         self.direct_people = not people_exist
         self.direct_entries = not entries_exist
-
-    def end(self) -> None:
-        """Back to the constraints' own timing for the rest of the transaction."""
-        if self.deferred:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {', '.join(self.deferred)} DEFERRED")
-            self.deferred = []
 
     @property
     def staged(self) -> bool:
@@ -217,14 +207,14 @@ class Sink:
         binary = "bytea" if self.vendor == "postgresql" else "blob"
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (nik_hash varchar(64) NOT NULL, nik_enc {binary}, "
-            f"name_enc {binary}, address_enc {binary}, fingerprint varchar(64), sex varchar(1), "
+            f"CREATE TEMPORARY TABLE {STAGE} (nik_hash {binary} NOT NULL, "
+            f"identity_enc {binary}, fingerprint {binary}, sex varchar(1), "
             "birth_date date, village_code varchar(13), served boolean, service_date date, "
             "service_unit varchar(200), note text)"
         )
         if self.replace and not self.direct_entries:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {SEEN} (nik_hash varchar(64) PRIMARY KEY)")
+            cursor.execute(f"CREATE TEMPORARY TABLE {SEEN} (nik_hash {binary} PRIMARY KEY)")
         self.started = True
 
     def _copy(self, cursor: Any, table: str, columns: tuple[str, ...], data: bytes) -> None:
@@ -244,7 +234,7 @@ class Sink:
             cursor.executemany(
                 f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES ({marks})",
                 [
-                    (*r[:6], r[6].isoformat(), r[7], int(r[8]), r[9] and r[9].isoformat(), *r[10:])
+                    (*r[:4], r[4].isoformat(), r[5], int(r[6]), r[7] and r[7].isoformat(), *r[8:])
                     for r in chunk.rows
                 ],
             )
@@ -289,11 +279,10 @@ class Sink:
                     [pemda, jpd, year, pemda],
                 )
                 changed_sqlite = cursor.fetchone()[0]
-            updated_people: set[str] = set()
+            updated_people: set[bytes] = set()
             if not (pg and self.direct_people):
                 person_cols = (
-                    "nik_enc", "name_enc", "address_enc", "fingerprint", "sex", "birth_date",
-                    "village_code",
+                    "identity_enc", "fingerprint", "sex", "birth_date", "village_code",
                 )  # fmt: skip
                 cursor.execute(
                     f"INSERT INTO {self.person} (pemda_id, nik_hash, {', '.join(person_cols)}, "
@@ -306,7 +295,7 @@ class Sink:
                     [pemda, now, now],
                 )
                 if pg and not self.direct_entries:
-                    updated_people = {h for h, inserted in cursor.fetchall() if not inserted}
+                    updated_people = {bytes(h) for h, inserted in cursor.fetchall() if not inserted}
             if pg and self.direct_entries:
                 # Every entry was new: a changed person does not count (as in the upsert).
                 return chunk.count, 0
@@ -323,10 +312,10 @@ class Sink:
             )
             if not pg:
                 return new_sqlite, changed_sqlite
-            inserted: set[str] = set()
-            updated: set[str] = set()
+            inserted: set[bytes] = set()
+            updated: set[bytes] = set()
             for nik_hash, was_inserted in cursor.fetchall():
-                (inserted if was_inserted else updated).add(nik_hash)
+                (inserted if was_inserted else updated).add(bytes(nik_hash))
             return len(inserted), len(updated | (updated_people - inserted))
 
     def finish(self) -> int:
@@ -350,8 +339,8 @@ class Sink:
 
 
 PERSON_COPY_COLUMNS = (
-    "pemda_id", "nik_hash", "nik_enc", "name_enc", "address_enc", "fingerprint", "sex",
-    "birth_date", "village_code", "created_at", "updated_at",
+    "pemda_id", "nik_hash", "identity_enc", "fingerprint", "sex", "birth_date", "village_code",
+    "created_at", "updated_at",
 )  # fmt: skip
 ENTRY_COPY_COLUMNS = (
     "pemda_id", "jpd_id", "year", "nik_hash", "village_code", "served", "service_date",
@@ -365,7 +354,8 @@ PG_EPOCH = date(2000, 1, 1)
 PG_EPOCH_TZ = datetime(2000, 1, 1, tzinfo=UTC)
 NULL = b"\xff\xff\xff\xff"
 EMPTY = bytes(4)
-HASH_LENGTH = (64).to_bytes(4, "big")
+HASH_LENGTH = NIK_HASH_BYTES.to_bytes(4, "big")
+FINGERPRINT_LENGTH = FINGERPRINT_BYTES.to_bytes(4, "big")
 PERSON_FIELDS = len(PERSON_COPY_COLUMNS).to_bytes(2, "big")
 ENTRY_FIELDS = len(ENTRY_COPY_COLUMNS).to_bytes(2, "big")
 STAGE_FIELDS = len(STAGE_COLUMNS).to_bytes(2, "big")
@@ -382,13 +372,13 @@ def _text(value: str) -> bytes:
 
 def _stage_row(keys: DataKeys, row: CheckedRow) -> tuple[Any, ...]:
     assert row.birth_date is not None
-    birth = row.birth_date.isoformat()
+    nik_hash = keys.nik_hash(row.nik)
     return (
-        keys.nik_hash(row.nik),
-        keys.encrypt(row.nik),
-        keys.encrypt(row.name),
-        keys.encrypt(row.address) if row.address else b"",
-        keys.fingerprint(row.nik, row.name, row.address, row.sex, birth, row.village_code),
+        nik_hash,
+        keys.seal(nik_hash=nik_hash, nik=row.nik, name=row.name, address=row.address),
+        keys.fingerprint(
+            row.nik, row.name, row.address, row.sex, row.birth_date.isoformat(), row.village_code
+        ),
         row.sex,
         row.birth_date,
         row.village_code,
@@ -467,10 +457,13 @@ class _Producer:
         encode = self._encoder()
         valid: list[CheckedRow] = []
         stop = self.stop
+        refusing = False  # an error without accept_partial: nothing more will be written
         for raw in self.table.rows:
             progress.baris += 1
             if not progress.baris % 4096 and stop.is_set():
                 raise _Stopped  # the main thread gave up (error, interrupt)
+            if refusing and not progress.baris % chunk_size:
+                self._put((None, self._snapshot()))  # progress only: the bar moves on
             checked = check(raw, columns)
             errors = checked.errors
             if errors or checked.warnings:
@@ -485,11 +478,12 @@ class _Producer:
                 progress.ditolak += 1
                 if not accept_partial:
                     valid.clear()  # nothing will be written; keep validating for the report
+                    refusing = True
                 continue
             progress.diterima += 1
             if checked.warnings:
                 progress.peringatan += 1
-            if progress.ditolak and not accept_partial:
+            if refusing:
                 continue
             valid.append(checked)
             if len(valid) >= chunk_size:
@@ -516,14 +510,17 @@ class _Producer:
         want_people, want_entries, want_stage = (
             sink.direct_people, sink.direct_entries, sink.staged,
         )  # fmt: skip
-        hasher = keys.hasher()
+        hash_key = keys.hash_key
         encrypt = keys.aead.encrypt
-        prefix = FINGERPRINT_PREFIX
         sexes = {"L": b"\0\0\0\x01L", "P": b"\0\0\0\x01P"}  # the Sex members, framed
         served_values = {True: b"\0\0\0\x01\x01", False: b"\0\0\0\x01\x00"}
         dates: dict[date, bytes] = {}
+        villages: dict[str, bytes] = {}
+        units: dict[str, bytes] = {}
         first = itemgetter(0)
         epoch = PG_EPOCH.toordinal()
+        sealed_extra = NONCE_BYTES + 16  # nonce and GCM tag around the plaintext
+        sep = SEPARATOR
 
         def day(value: date) -> bytes:
             framed = dates.get(value)
@@ -533,60 +530,73 @@ class _Producer:
                 )
             return framed
 
+        def framed_text(cache: dict[str, bytes], value: str) -> bytes:
+            framed = cache.get(value)
+            if framed is None:
+                framed = _text(value)
+                if len(cache) < 100_000:
+                    cache[value] = framed
+            return framed
+
         def encode(rows: list[CheckedRow]) -> Chunk:
-            nonces = os.urandom(3 * NONCE_BYTES * len(rows))
+            nonces = os.urandom(NONCE_BYTES * len(rows))
             people: list[bytes] = [COPY_HEADER]
             entries: list[bytes] = [COPY_HEADER]
             stage: list[bytes] = [COPY_HEADER]
-            encoded: list[tuple[bytes, bytes, bytes, bytes]] = []
+            encoded: list[tuple[bytes, bytes, bytes, bytes, bytes, bytes]] = []
             at = 0
             for r in rows:
-                nik, name, address, village = r.nik, r.name, r.address, r.village_code
+                nik, name, address, village, sex = r.nik, r.name, r.address, r.village_code, r.sex
                 born = r.birth_date
                 assert born is not None  # valid rows have one
-                sex = r.sex
-                nik_b = nik.encode()
-                mac = hasher.copy()
-                mac.update(nik_b)
-                nik_hash = HASH_LENGTH + mac.hexdigest().encode()
-                mac = hasher.copy()
-                mac.update(
-                    prefix
-                    + f"{nik}\x1f{name}\x1f{address}\x1f{sex}\x1f{born.isoformat()}\x1f{village}".encode()
-                )
-                fingerprint = HASH_LENGTH + mac.hexdigest().encode()
-                nonce = nonces[at : at + 12]
-                blob = encrypt(nonce, nik_b, None)
-                nik_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
-                nonce = nonces[at + 12 : at + 24]
-                blob = encrypt(nonce, name.encode(), None)
-                name_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
-                if address:
-                    nonce = nonces[at + 24 : at + 36]
-                    blob = encrypt(nonce, address.encode(), None)
-                    address_enc = (len(blob) + 12).to_bytes(4, "big") + nonce + blob
-                else:
-                    address_enc = EMPTY
-                at += 36
-                person = nik_enc + name_enc + address_enc + fingerprint + sexes[sex] + day(born)
-                village_b = _text(village)
-                entry = (
-                    village_b
-                    + served_values[r.served]
+                nik_hash = blake2b(
+                    nik.encode(), key=hash_key, digest_size=NIK_HASH_BYTES, person=NIK_PERSON
+                ).digest()
+                plain = f"{nik}{sep}{name}{sep}{address}".encode()
+                fingerprint = blake2b(
+                    plain + f"{sep}{sex}{sep}{born.isoformat()}{sep}{village}".encode(),
+                    key=hash_key,
+                    digest_size=FINGERPRINT_BYTES,
+                    person=VALUES_PERSON,
+                ).digest()
+                nonce = nonces[at : at + NONCE_BYTES]
+                at += NONCE_BYTES
+                sealed = encrypt(nonce, plain, nik_hash)
+                village_b = villages.get(village) or framed_text(villages, village)
+                unit = r.service_unit
+                rest = (
+                    served_values[r.served]
                     + (NULL if r.service_date is None else day(r.service_date))
-                    + _text(r.service_unit)
+                    + (units.get(unit) or framed_text(units, unit))
                     + (_text(r.note) if r.note else EMPTY)
                 )
-                encoded.append((nik_hash, person, village_b, entry))
+                encoded.append(
+                    (
+                        nik_hash,
+                        (len(plain) + sealed_extra).to_bytes(4, "big") + nonce + sealed,
+                        fingerprint,
+                        sexes[sex] + day(born),
+                        village_b,
+                        rest,
+                    )
+                )
             # In key order, each chunk walks the unique indexes once instead of jumping around.
             encoded.sort(key=first)
-            for nik_hash, person, village_b, entry in encoded:
+            # The payloads as lists of pieces, joined once at the end.
+            for nik_hash, sealed_b, fingerprint, sex_born, village_b, rest in encoded:
+                framed_hash = HASH_LENGTH + nik_hash
                 if want_people:
-                    people.append(person_head + nik_hash + person + village_b + person_tail)
+                    people += (
+                        person_head, framed_hash, sealed_b, FINGERPRINT_LENGTH, fingerprint,
+                        sex_born, village_b, person_tail,
+                    )  # fmt: skip
                 if want_entries:
-                    entries.append(entry_head + nik_hash + entry)
+                    entries += (entry_head, framed_hash, village_b, rest)
                 if want_stage:
-                    stage.append(STAGE_FIELDS + nik_hash + person + entry)
+                    stage += (
+                        STAGE_FIELDS, framed_hash, sealed_b, FINGERPRINT_LENGTH, fingerprint,
+                        sex_born, village_b, rest,
+                    )  # fmt: skip
             return Chunk(
                 len(rows),
                 stage=b"".join(stage) + COPY_TRAILER if want_stage else None,
@@ -596,7 +606,7 @@ class _Producer:
 
         return encode
 
-    def __iter__(self) -> Iterator[tuple[Chunk, Progress]]:
+    def __iter__(self) -> Iterator[tuple[Chunk | None, Progress]]:
         """The encoded chunks, in order; re-raises the producer's error in the caller."""
         while True:
             item = self.queue.get()
@@ -631,12 +641,48 @@ def run_import(
 ) -> ImportSummary:
     """Validate every row and write the valid ones chunk by chunk. Without ``accept_partial``,
     writing stops at the first error and the summary says ``written=False``: the caller rolls
-    the transaction back. ``on_chunk(n, summary)`` is called after each chunk is written.
+    the transaction back. ``on_chunk(n, summary)`` is called after each chunk is written, and every ``chunk_size``
+    rows once the file is known to be refused (so a progress bar keeps moving).
 
     Rows are read, validated and encrypted on a producer thread while this thread writes the
     previous chunk; the database connection is only ever used from this thread."""
     summary = ImportSummary()
     sink.begin()
+    with _collector_paused():
+        return _run(
+            summary=summary, table=table, validator=validator, keys=keys, sink=sink,
+            report=report, accept_partial=accept_partial, chunk_size=chunk_size,
+            on_chunk=on_chunk,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the import: rows make no reference cycles (each
+    is freed by reference counting when its chunk is written), but the millions of short-lived
+    tuples would start a collection every few hundred rows, each walking the heap — about a
+    sixth of the import's time on a million rows. Back on afterwards, whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(
+    *,
+    summary: ImportSummary,
+    table: Table,
+    validator: RowValidator,
+    keys: DataKeys,
+    sink: Sink,
+    report: ErrorReport,
+    accept_partial: bool,
+    chunk_size: int,
+    on_chunk: Callable[[int, ImportSummary], None] | None,
+) -> ImportSummary:
     producer = _Producer(
         table=table, validator=validator, keys=keys, sink=sink, report=report,
         accept_partial=accept_partial, chunk_size=chunk_size,
@@ -645,17 +691,17 @@ def run_import(
     chunks = 0
     try:
         for chunk, progress in producer:
-            new, changed = sink.write(chunk)
+            if chunk is not None:
+                new, changed = sink.write(chunk)
+                summary.baru += new
+                summary.diperbarui += changed
             summary.baris, summary.diterima = progress.baris, progress.diterima
             summary.ditolak, summary.peringatan = progress.ditolak, progress.peringatan
-            summary.baru += new
-            summary.diperbarui += changed
             chunks += 1
             if on_chunk is not None:
                 on_chunk(chunks, summary)
     finally:
         producer.close()
-    sink.end()
     final = producer.progress
     summary.baris, summary.diterima = final.baris, final.diterima
     summary.ditolak, summary.peringatan = final.ditolak, final.peringatan

@@ -1,10 +1,15 @@
 """By-name recipients: a person of a pemda (penduduk) and a person's entry on a JPD list for a
-year. Every row carries its pemda and every unique key includes it. ``RecipientEntry`` is a leaf:
+year. Every row carries its pemda and every key starts with it. ``RecipientEntry`` is a leaf:
 nothing references it, and its composite primary key starts with the pemda, so the table can later
 be partitioned by province or distributed (Citus) without touching other tables.
 
-Personal data (NIK, name, address) is stored encrypted (``tuntas.penerima.crypto``); rows are
-matched on ``nik_hash``, a keyed hash of the NIK.
+Personal data (NIK, name, address) is stored sealed (``tuntas.penerima.crypto``); rows are
+matched on ``nik_hash``, a keyed hash of the NIK (32 bytes).
+
+The two bulk tables have no database foreign keys (``db_constraint=False``): a database-level
+check per row would double the time of a million-row import, and a distributed table could not
+keep them anyway. The import service checks the pemda and the JPD once per file, before any row
+is written, and Django's ``on_delete`` still applies when a pemda is deleted.
 """
 
 from __future__ import annotations
@@ -25,15 +30,16 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """Penduduk: one person within a pemda, identified by the keyed hash of the NIK."""
 
-    # No separate index on pemda: the unique (pemda, nik_hash) index starts with it.
-    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+", db_index=False)
-    nik_hash = models.CharField(_("hash NIK"), max_length=64)
-    nik_enc = models.BinaryField(_("NIK (terenkripsi)"))
-    name_enc = models.BinaryField(_("nama (terenkripsi)"))
-    address_enc = models.BinaryField(_("alamat (terenkripsi)"), blank=True, default=b"")
-    # Keyed hash of the plaintext values above and below: an import rewrites the row only when
-    # this changes (ciphertexts differ on every encryption, so they cannot be compared).
-    fingerprint = models.CharField(_("sidik nilai"), max_length=64)
+    pk = models.CompositePrimaryKey("pemda", "nik_hash")
+    pemda = models.ForeignKey(
+        Pemda, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    nik_hash = models.BinaryField(_("hash NIK"), max_length=32)
+    # NIK, name and address sealed together (``crypto.DataKeys.seal``).
+    identity_enc = models.BinaryField(_("NIK, nama, alamat (terenkripsi)"))
+    # Keyed hash of the plaintext values: an import rewrites the row only when this changes
+    # (ciphertexts differ on every encryption, so they cannot be compared).
+    fingerprint = models.BinaryField(_("sidik nilai"), max_length=16)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
     village_code = models.CharField(_("kode desa/kelurahan"), max_length=13)
@@ -43,12 +49,9 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "nik_hash"], name="person_unique_nik")
-        ]
 
     def __str__(self) -> str:
-        return f"{self.pemda_id} {self.nik_hash[:12]}…"
+        return f"{self.pemda_id} {bytes(self.nik_hash)[:6].hex()}…"
 
 
 class RecipientEntry(models.Model):
@@ -56,10 +59,14 @@ class RecipientEntry(models.Model):
 
     pk = models.CompositePrimaryKey("pemda", "jpd", "year", "nik_hash")
     # Only the primary key's index (pemda first): every extra index slows the big imports.
-    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+", db_index=False)
-    jpd = models.ForeignKey(Jpd, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pemda = models.ForeignKey(
+        Pemda, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    jpd = models.ForeignKey(
+        Jpd, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
-    nik_hash = models.CharField(_("hash NIK"), max_length=64)
+    nik_hash = models.BinaryField(_("hash NIK"), max_length=32)
     village_code = models.CharField(_("kode desa/kelurahan"), max_length=13)
     served = models.BooleanField(_("terlayani sesuai standar"), default=False)
     service_date = models.DateField(_("tanggal pelayanan"), null=True, blank=True)
@@ -71,7 +78,7 @@ class RecipientEntry(models.Model):
         verbose_name_plural = _("penerima JPD")
 
     def __str__(self) -> str:
-        return f"{self.pemda_id} {self.jpd_id} {self.year} {self.nik_hash[:12]}…"
+        return f"{self.pemda_id} {self.jpd_id} {self.year} {bytes(self.nik_hash)[:6].hex()}…"
 
 
 class ImportStatus(models.TextChoices):

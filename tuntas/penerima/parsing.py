@@ -124,8 +124,8 @@ def _not_blank_text(rows: Iterator[Row]) -> Iterator[Row]:
     """:func:`_not_blank` for CSV rows, whose cells are all ``str``: a row is blank when its
     cells joined hold nothing but whitespace (one join instead of a test per cell)."""
     for row in rows:
-        text = "".join(row.cells)
-        if text and not text.isspace():
+        cells = row.cells
+        if cells and (cells[0].strip() or "".join(cells).strip()):
             yield row
 
 

@@ -265,7 +265,7 @@ class ListFilter:
     served status. There is no name search: names are encrypted, so searching them would mean
     decrypting every row."""
 
-    nik_hash: str = ""
+    nik_hash: bytes = b""
     kecamatan: str = ""
     desa: str = ""
     served: bool | None = None
@@ -303,7 +303,7 @@ def recipient_entries(
 class RecipientRow:
     """One entry with its person's data decrypted (for the list page and the export)."""
 
-    nik_hash: str
+    nik_hash: bytes
     nik: str
     name: str
     address: str
@@ -319,24 +319,31 @@ class RecipientRow:
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
 
+    @property
+    def token(self) -> str:
+        """The NIK hash as text, for the reveal form."""
+        return self.nik_hash.hex()
+
 
 def recipient_rows(*, pemda: Pemda, entries: Iterable[RecipientEntry]) -> list[RecipientRow]:
     """Decrypt the people of ``entries`` (one query for the batch)."""
     batch = list(entries)
     keys = data_keys()
     people = {
-        p.nik_hash: p
-        for p in Person.objects.filter(pemda=pemda, nik_hash__in=[e.nik_hash for e in batch])
+        bytes(p.nik_hash): p
+        for p in Person.objects.filter(pemda=pemda, nik_hash__in=[bytes(e.nik_hash) for e in batch])
     }
     rows = []
     for e in batch:
-        p = people.get(e.nik_hash)
+        nik_hash = bytes(e.nik_hash)
+        p = people.get(nik_hash)
+        identity = keys.open(nik_hash=nik_hash, blob=p.identity_enc) if p else None
         rows.append(
             RecipientRow(
-                nik_hash=e.nik_hash,
-                nik=keys.decrypt(p.nik_enc) if p else "",
-                name=keys.decrypt(p.name_enc) if p else "",
-                address=keys.decrypt(p.address_enc) if p else "",
+                nik_hash=nik_hash,
+                nik=identity.nik if identity else "",
+                name=identity.name if identity else "",
+                address=identity.address if identity else "",
                 sex=p.sex if p else "",
                 birth_date=p.birth_date if p else None,
                 village_code=e.village_code,
@@ -349,14 +356,16 @@ def recipient_rows(*, pemda: Pemda, entries: Iterable[RecipientEntry]) -> list[R
     return rows
 
 
-def recipient_nik(*, pemda: Pemda, jpd: Jpd, year: int, nik_hash: str) -> str | None:
+def recipient_nik(*, pemda: Pemda, jpd: Jpd, year: int, nik_hash: bytes) -> str | None:
     """The full NIK of one person on the list (None when not on it)."""
     if not RecipientEntry.objects.filter(
         pemda=pemda, jpd=jpd, year=year, nik_hash=nik_hash
     ).exists():
         return None
     person = Person.objects.filter(pemda=pemda, nik_hash=nik_hash).first()
-    return data_keys().decrypt(person.nik_enc) if person else None
+    if person is None:
+        return None
+    return data_keys().open(nik_hash=nik_hash, blob=person.identity_enc).nik
 
 
 def import_job_for_pemda(*, pemda: Pemda, job_id: int) -> ImportJob | None:

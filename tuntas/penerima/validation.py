@@ -16,6 +16,7 @@ from tuntas.penerima.models import Sex
 from tuntas.penerima.parsing import CellError, cell_text, parse_date
 
 SERVICE_UNIT_MAX = 200
+DATE_CACHE_SIZE = 50_000
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 _SEX = {
     "l": Sex.LAKI_LAKI, "laki-laki": Sex.LAKI_LAKI, "laki laki": Sex.LAKI_LAKI,
@@ -111,6 +112,27 @@ _SERVED_EXACT = {
 }
 
 
+NikBirth = tuple[tuple[Problem, ...], str, int, int, int]
+
+
+def _nik_birth(part: str) -> NikBirth:
+    """What digits 7–12 of a NIK (``DDMMYY``, women's day + 40) encode: the problems with them,
+    the sex, and the day, month and two-digit year of birth."""
+    day, month, yy = int(part[0:2]), int(part[2:4]), int(part[4:6])
+    problems = []
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        problems.append(
+            Problem(
+                "nik",
+                f"tanggal lahir di NIK “{part[0:2]}” harus 01–31 (laki-laki) atau 41–71 (perempuan)",
+            )
+        )
+    if not 1 <= month <= 12:
+        problems.append(Problem("nik", f"bulan lahir di NIK “{part[2:4]}” harus 01–12"))
+    sex = Sex.PEREMPUAN if day > 40 else Sex.LAKI_LAKI
+    return tuple(problems), sex, day % 40, month, yy
+
+
 def _eligible_births(rule: Eligibility | None, year: int) -> tuple[date, date] | None:
     """For ages in years: the birth dates that certainly meet the rule's age range (the age at
     31 December is ``year - birth year``), so most rows skip the age arithmetic."""
@@ -156,6 +178,8 @@ class RowValidator:
         # Desa codes as typed most often (dotted or not, nothing else) → the dotted code.
         self._village_exact = {**villages, **{code: code for code in villages.values()}}
         self._born_range = _eligible_births(eligibility, year)
+        self._dates: dict[str, date | str] = {}  # date text → date, or the problem's message
+        self._nik_births: dict[str, NikBirth] = {}  # NIK digits 7–12 → what they encode
 
     def _plan_for(self, columns: dict[str, int]) -> tuple[int, Callable[[Any], tuple[Any, ...]]]:
         """How to pick the ten cells of a row in one C call: an ``itemgetter`` over the row's
@@ -296,17 +320,14 @@ class RowValidator:
         if text[:2] not in self.province_codes:
             err(Problem("nik", f"kode provinsi NIK “{text[:2]}” tidak ada"))
             ok = False
-        day, month = int(text[6:8]), int(text[8:10])
-        if not (1 <= day <= 31 or 41 <= day <= 71):
-            err(
-                Problem(
-                    "nik",
-                    f"tanggal lahir di NIK “{text[6:8]}” harus 01–31 (laki-laki) atau 41–71 (perempuan)",
-                )
-            )
-            ok = False
-        if not 1 <= month <= 12:
-            err(Problem("nik", f"bulan lahir di NIK “{text[8:10]}” harus 01–12"))
+        birth = self._nik_births.get(text[6:12])
+        if birth is None:
+            if len(self._nik_births) >= DATE_CACHE_SIZE:
+                self._nik_births.clear()
+            birth = self._nik_births[text[6:12]] = _nik_birth(text[6:12])
+        if birth[0]:
+            for problem in birth[0]:
+                err(problem)
             ok = False
         if text[12:] == "0000":
             err(Problem("nik", "empat digit terakhir NIK tidak boleh 0000"))
@@ -314,25 +335,43 @@ class RowValidator:
         return ok
 
     def _nik_agrees(self, nik: str, sex: str, born: date | None, warnings: list[Problem]) -> None:
-        day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-        nik_sex = Sex.PEREMPUAN if day > 40 else Sex.LAKI_LAKI
+        _, nik_sex, day, month, yy = self._nik_births[nik[6:12]]  # filled by _nik_parts
         if sex and sex != nik_sex:
             label = "perempuan" if nik_sex == Sex.PEREMPUAN else "laki-laki"
             warnings.append(
                 Problem("jenis_kelamin", f"berbeda dengan NIK (NIK menunjukkan {label})")
             )
-        if born is not None and (born.day, born.month, born.year % 100) != (day % 40, month, yy):
+        if born is not None and (born.day != day or born.month != month or born.year % 100 != yy):
             warnings.append(
                 Problem(
                     "tanggal_lahir",
-                    f"berbeda dengan NIK (NIK menunjukkan {day % 40:02d}-{month:02d}-{yy:02d})",
+                    f"berbeda dengan NIK (NIK menunjukkan {day:02d}-{month:02d}-{yy:02d})",
                 )
             )
 
     def _date(
         self, value: Any, column: str, err: Callable[[Problem], None], *, required: bool
     ) -> date | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if type(value) is str:
+            # Most files repeat the same few thousand date texts: read each text once.
+            known = self._dates.get(value)
+            if known is None:
+                if not value.strip():
+                    if required:
+                        err(Problem(column, "wajib diisi"))
+                    return None
+                try:
+                    known = parse_date(value)
+                except CellError as exc:
+                    known = f"“{cell_text(value)}”: {exc}"
+                if len(self._dates) >= DATE_CACHE_SIZE:
+                    self._dates.clear()
+                self._dates[value] = known
+            if type(known) is str:
+                err(Problem(column, known))
+                return None
+            return known  # type: ignore[return-value]
+        if value is None:
             if required:
                 err(Problem(column, "wajib diisi"))
             return None

@@ -43,7 +43,7 @@ from tuntas.core.errors import DomainError
 from tuntas.katalog.models import Jpd
 from tuntas.katalog.reference import FIRST_YEAR
 from tuntas.organisasi.models import Pemda
-from tuntas.penerima.crypto import nik_hash
+from tuntas.penerima.crypto import nik_token
 from tuntas.penerima.forms import ExportForm, ListFilterForm, NikSearchForm, RevealForm, UploadForm
 from tuntas.penerima.models import AccessAction, ImportJob
 from tuntas.penerima.parsing import COLUMNS, REQUIRED_COLUMNS
@@ -331,7 +331,7 @@ def recipient_list(request: HttpRequest, kode: str, tahun: int, jpd: str) -> Htt
     if request.method == "POST" and search.is_valid():
         query = request.GET.copy()
         query.pop("halaman", None)
-        query["cari"] = nik_hash(search.cleaned_data["nik"])
+        query["cari"] = nik_token(search.cleaned_data["nik"])
         return redirect(f"{request.path}?{query.urlencode()}")
     page = None
     rows: list[RecipientRow] = []
@@ -392,7 +392,7 @@ def reveal_nik(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpRes
     status = 400
     if form.is_valid():
         digest = form.cleaned_data["hash_nik"]
-        nik = recipient_nik(pemda=pemda, jpd=jpd_obj, year=year, nik_hash=digest)
+        nik = recipient_nik(pemda=pemda, jpd=jpd_obj, year=year, nik_hash=bytes.fromhex(digest))
         if nik is None:
             raise Http404("Tidak ada di daftar")
         access_log_create(

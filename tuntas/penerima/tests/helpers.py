@@ -138,3 +138,10 @@ class PenerimaTestCase(PersonaTestCase):
                 code = int(exc.code or 0)
         text = out.getvalue()
         return code, (json.loads(text) if text.strip() else {}), err.getvalue()
+
+
+def identity_of(person: Any) -> Any:
+    """The NIK, name and address sealed in a stored ``Person``."""
+    from tuntas.penerima import crypto
+
+    return crypto.data_keys().open(nik_hash=bytes(person.nik_hash), blob=person.identity_enc)

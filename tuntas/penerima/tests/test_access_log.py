@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tuntas.penerima.crypto import nik_hash
+from tuntas.penerima.crypto import nik_token
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob
 from tuntas.penerima.services import AccessLogLeak, access_log_create, recipients_import
 from tuntas.penerima.tests.helpers import YEAR, PenerimaTestCase, csv_text, row
@@ -38,7 +38,7 @@ class AccessLogTests(PenerimaTestCase):
         self.client.get(found["Location"])
         self.client.post(
             self.url("penerima-nik"),
-            {"hash_nik": nik_hash(PEOPLE[1]["nik"]), "alasan": "pemeriksaan data ganda"},
+            {"hash_nik": nik_token(PEOPLE[1]["nik"]), "alasan": "pemeriksaan data ganda"},
         )
         self.client.post(self.url("penerima-ekspor"), {"alasan": "rapat evaluasi", "format": "csv"})
         bad = csv_text([row(3, nik="123"), row(4)]).encode()
@@ -104,7 +104,7 @@ class AccessLogTests(PenerimaTestCase):
         self.login("operator_kes")
         self.client.post(self.url("penerima-ekspor"), {"alasan": "", "format": "csv"})
         self.client.post(
-            self.url("penerima-nik"), {"hash_nik": nik_hash(PEOPLE[0]["nik"]), "alasan": ""}
+            self.url("penerima-nik"), {"hash_nik": nik_token(PEOPLE[0]["nik"]), "alasan": ""}
         )
         self.login("operator_dik")  # another OPD: 403
         self.client.get(self.url("penerima-daftar"))
@@ -122,7 +122,7 @@ class AccessLogTests(PenerimaTestCase):
         self.assertNotIn("admin_b", html)
         self.assertIn("pemeriksaan data ganda", html)
         self.assertIn("Melihat NIK lengkap", html)
-        self.assertNotIn(nik_hash(PEOPLE[1]["nik"]), html)
+        self.assertNotIn(nik_token(PEOPLE[1]["nik"]), html)
         self.login("admin_b")
         response = self.client.get(reverse("penerima-log", args=["36.74"]))
         self.assertNotContains(response, "operator_kes")

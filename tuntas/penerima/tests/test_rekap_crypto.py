@@ -92,24 +92,37 @@ class CryptoTests(SimpleTestCase):
         self.assertEqual(path.stat().st_mode & 0o777, 0o600)
         self.assertEqual(len(base64.b64decode(path.read_text().strip())), 32)
         self.assertIsNone(crypto.data_key_ensure())  # kept, never overwritten
-        blob = crypto.encrypt("Siti")
-        self.assertEqual(crypto.decrypt(blob), "Siti")
-        self.assertNotEqual(crypto.encrypt("Siti"), blob)  # a fresh nonce every time
+        keys = crypto.data_keys()
+        digest = keys.nik_hash("3275011234560001")
+        blob = keys.seal(nik_hash=digest, nik="3275011234560001", name="Siti", address="")
+        self.assertEqual(
+            keys.open(nik_hash=digest, blob=blob),
+            crypto.Identity("3275011234560001", "Siti", ""),
+        )
+        again = keys.seal(nik_hash=digest, nik="3275011234560001", name="Siti", address="")
+        self.assertNotEqual(again, blob)  # a fresh nonce every time
+        # Bound to its row: the same ciphertext under another NIK hash does not open.
+        with self.assertRaisesRegex(crypto.DataKeyError, "kunci berbeda"):
+            keys.open(nik_hash=keys.nik_hash("3275011234560002"), blob=blob)
 
     def test_environment_key_wins_and_subkeys_differ(self):
         key = base64.b64encode(b"k" * 32).decode()
         with mock.patch.dict(os.environ, {"TUNTAS_DATA_KEY": key}):
             self.assertIsNone(crypto.data_key_ensure())
             hashed = crypto.nik_hash("3275011234560001")
-            self.assertEqual(len(hashed), 64)
+            self.assertEqual(len(hashed), 32)
             self.assertEqual(hashed, crypto.nik_hash("3275011234560001"))
-            blob = crypto.encrypt("3275011234560001")
+            self.assertEqual(crypto.token_hash(crypto.nik_token("3275011234560001")), hashed)
+            self.assertIsNone(crypto.token_hash("zz"))
+            keys = crypto.data_keys()
+            self.assertNotEqual(keys.fingerprint("3275011234560001"), hashed[:16])
+            blob = keys.seal(nik_hash=hashed, nik="3275011234560001", name="A", address="B")
         self.assertFalse((self.var / "data_key").exists())
         other = base64.b64encode(b"x" * 32).decode()
         with mock.patch.dict(os.environ, {"TUNTAS_DATA_KEY": other}):
             self.assertNotEqual(crypto.nik_hash("3275011234560001"), hashed)
             with self.assertRaisesRegex(crypto.DataKeyError, "kunci berbeda"):
-                crypto.decrypt(blob)
+                crypto.data_keys().open(nik_hash=hashed, blob=blob)
 
     def test_key_file_from_environment_and_malformed_keys(self):
         custom = self.var / "lain" / "kunci"

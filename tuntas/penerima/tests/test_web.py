@@ -104,7 +104,7 @@ class AccessTests(WebTestCase):
             "post",
             reverse("penerima-nik", args=year_jpd),
             {**BY_NAME, **BY_NAME_DENIED},
-            data={"hash_nik": entry.nik_hash, "alasan": "verifikasi lapangan"},
+            data={"hash_nik": bytes(entry.nik_hash).hex(), "alasan": "verifikasi lapangan"},
         )
         self.check_access(
             "post",
@@ -329,19 +329,19 @@ class MaskingTests(WebTestCase):
         self.login("operator_kes")
         target = RecipientEntry.objects.get(pemda=self.pemda_a, nik_hash=self.hash_of(2))
         url = reverse("penerima-nik", args=["32.75", YEAR, K06])
-        response = self.client.post(url, {"hash_nik": target.nik_hash, "alasan": ""})
+        response = self.client.post(url, {"hash_nik": bytes(target.nik_hash).hex(), "alasan": ""})
         self.assertEqual(response.status_code, 400)
         self.assert_no_full_nik(response.content.decode())
         self.assertFalse(AccessLog.objects.filter(action=AccessAction.LIHAT_NIK).exists())
         response = self.client.post(
             url,
-            {"hash_nik": target.nik_hash, "alasan": "cek data ganda"},
+            {"hash_nik": bytes(target.nik_hash).hex(), "alasan": "cek data ganda"},
             headers={"HX-Request": "true"},
         )
         self.assertContains(response, self.NIKS[1])
         log = AccessLog.objects.get(action=AccessAction.LIHAT_NIK)
         self.assertEqual(log.reason, "cek data ganda")
-        self.assertEqual(log.detail, {"hash_nik": target.nik_hash})
+        self.assertEqual(log.detail, {"hash_nik": bytes(target.nik_hash).hex()})
 
     def test_lihat_nik_of_someone_not_on_the_list_is_404(self):
         self.login("operator_kes")
@@ -349,7 +349,7 @@ class MaskingTests(WebTestCase):
         response = self.client.post(url, {"hash_nik": "0" * 64, "alasan": "cek data ganda"})
         self.assertEqual(response.status_code, 404)
 
-    def hash_of(self, n: int) -> str:
+    def hash_of(self, n: int) -> bytes:
         from tuntas.penerima.crypto import nik_hash
 
         return nik_hash(STORED[n - 1]["nik"])
@@ -359,7 +359,7 @@ class MaskingTests(WebTestCase):
         response = self.client.post(self.list_url + "?terlayani=ya", {"nik": f"'{self.NIKS[2]}"})
         self.assertEqual(response.status_code, 302)
         self.assertNotIn(self.NIKS[2], response["Location"])
-        self.assertIn(f"cari={self.hash_of(3)}", response["Location"])
+        self.assertIn(f"cari={self.hash_of(3).hex()}", response["Location"])
         self.assertIn("terlayani=ya", response["Location"])
         self.assertFalse(AccessLog.objects.exists())  # nothing shown yet
         response = self.client.get(response["Location"])
