@@ -99,6 +99,27 @@ def _csv_rows(path: Path) -> Iterator[Row]:
 
 
 def _workbook_rows(path: Path) -> Iterator[Row]:
+    """The first sheet's rows: XLSX streamed by :mod:`tuntas.penerima.xlsx_stream` (flat memory
+    whatever the size); XLS, ODS, XLSB and what that reader does not handle through calamine."""
+    from tuntas.penerima.xlsx_stream import NotStreamable, StreamBroken, open_first_sheet
+
+    with path.open("rb") as handle:
+        is_zip = handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    if not is_zip:  # XLS (OLE)
+        yield from _calamine_rows(path)
+        return
+    try:
+        sheet = open_first_sheet(str(path))
+    except NotStreamable:
+        yield from _calamine_rows(path)
+        return
+    try:
+        yield from sheet
+    except StreamBroken as broken:  # markup hidden in a comment or CDATA: let calamine go on
+        yield from (row for row in _calamine_rows(path) if row.number > broken.last_row)
+
+
+def _calamine_rows(path: Path) -> Iterator[Row]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -106,14 +127,16 @@ def _workbook_rows(path: Path) -> Iterator[Row]:
         if not workbook.sheet_names:
             raise TableError("Buku kerja tidak memiliki lembar kerja.")
         sheet = workbook.get_sheet_by_index(0)
-        first_row = sheet.start[0] if sheet.start else 0
-        rows = sheet.iter_rows()
+        # iter_rows() starts at row 1 (the empty rows above the first used cell included) but at
+        # the first used column; row numbers are therefore the index + 1. An empty sheet has no
+        # start and nothing to iterate.
+        rows = sheet.iter_rows() if sheet.start is not None else iter(())
     except TableError:
         raise
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise TableError(f"Buku kerja tidak dapat dibaca (rusak atau bukan Excel): {exc}") from exc
     for i, cells in enumerate(rows):
-        yield Row(first_row + i + 1, tuple(cells))
+        yield Row(i + 1, tuple(cells))
 
 
 def _not_blank(rows: Iterator[Row]) -> Iterator[Row]:

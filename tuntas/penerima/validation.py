@@ -195,7 +195,12 @@ class RowValidator:
         """The row's values and problems. Written for speed (this runs once per row of files of
         millions of rows): plain text cells take dictionary lookups; anything else goes through
         the general readers, with the same results and messages."""
-        need, getter = self._plan_for(columns)
+        plan = self._plan
+        need, getter = (
+            (plan[1], plan[2])
+            if plan is not None and plan[0] is columns
+            else self._plan_for(columns)
+        )
         cells = row.cells
         n = len(cells)
         (nik_v, name_v, sex_v, birth_v, village_v, address_v, served_v, service_v, unit_v,
@@ -206,7 +211,14 @@ class RowValidator:
 
         if type(nik_v) is str and len(nik_v) == 16 and nik_v.isdigit() and nik_v.isascii():
             nik = nik_v
-            nik_ok = self._nik_parts(nik, err)
+            birth_part = self._nik_births.get(nik[6:12])
+            # Most NIKs: their birth part seen before and fine, a known province, not 0000.
+            nik_ok = (
+                birth_part is not None
+                and not birth_part[0]
+                and nik[:2] in self.province_codes
+                and nik[12:] != "0000"
+            ) or self._nik_parts(nik, err)
         else:
             nik, nik_ok = self._nik(nik_v, err)
 
@@ -230,7 +242,9 @@ class RowValidator:
             else:
                 sex = known
 
-        born = self._date(birth_v, "tanggal_lahir", err, required=True)
+        born = self._dates.get(birth_v) if type(birth_v) is str else None
+        if type(born) is not date:
+            born = self._date(birth_v, "tanggal_lahir", err, required=True)
         if born is not None and born > self.today:
             err(Problem("tanggal_lahir", f"{indonesian_date(born)} belum terjadi"))
             born = None
@@ -258,11 +272,13 @@ class RowValidator:
                     )
                 )
 
-        service = (
-            None
-            if service_v == "" or service_v is None
-            else self._date(service_v, "tanggal_pelayanan", err, required=False)
-        )
+        service = self._dates.get(service_v) if type(service_v) is str else None
+        if type(service) is not date:
+            service = (
+                None
+                if service_v == "" or service_v is None
+                else self._date(service_v, "tanggal_pelayanan", err, required=False)
+            )
         if service is not None and service.year != self.year:
             err(
                 Problem(
@@ -277,7 +293,12 @@ class RowValidator:
         note = note_v.strip() if type(note_v) is str else cell_text(note_v)
 
         if nik_ok:
-            self._nik_agrees(nik, sex, born, warnings)
+            _, nik_sex, day, month, yy = self._nik_births[nik[6:12]]
+            if (sex and sex != nik_sex) or (
+                born is not None
+                and (born.day != day or born.month != month or born.year % 100 != yy)
+            ):
+                self._nik_agrees(nik, sex, born, warnings)
         rule = self.eligibility
         if rule is not None and not (
             born is not None
