@@ -39,16 +39,17 @@ urlpatterns = [
     ),
     path("api/", api.urls),
     # end dashboard downloads and read API
-    # registry drill-down per kecamatan and desa (tuntas/dasbor/views_wilayah.py)
+    # registry drill-down (tuntas/dasbor/views_wilayah.py): per kecamatan (per kab/kota for a
+    # province), then the sub-areas of one kab/kota or kecamatan
     path(
         "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/",
-        dasbor_wilayah.kecamatan_list,
+        dasbor_wilayah.area_top,
         name="dasbor-wilayah",
     ),
     path(
-        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/<str:kecamatan>/",
-        dasbor_wilayah.desa_list,
-        name="dasbor-wilayah-desa",
+        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/<str:wilayah>/",
+        dasbor_wilayah.area_detail,
+        name="dasbor-wilayah-rinci",
     ),
     # end registry drill-down
     path("pemda/<str:kode>/isian/<int:tahun>/<int:tw>/", pendataan.entry_list, name="isian-daftar"),

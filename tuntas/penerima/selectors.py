@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
+from tuntas.penerima.disclosure import CountMarks, Mark
 from tuntas.penerima.models import RecipientEntry
 from tuntas.wilayah.models import Region
 
@@ -48,7 +49,7 @@ def recipients_recap(*, pemda: Pemda, jpd: Jpd, year: int) -> dict[str, Any]:
 # Imports kept with this block so it stays self-contained next to other appended blocks.
 # ---------------------------------------------------------------------------------------------
 import calendar  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from datetime import date  # noqa: E402
 
 from django.db.models import Exists, F, OuterRef  # noqa: E402
@@ -130,45 +131,75 @@ def registry_jpd_codes(*, pemda: Pemda, year: int) -> set[str]:
 
 @dataclass(frozen=True)
 class AreaCount:
-    """Counts of one kecamatan or desa (``kode`` as in tuntas.wilayah, ``nama`` may be empty
-    when the code is unknown there)."""
+    """Counts of one kab/kota, kecamatan or desa (``kode`` as in tuntas.wilayah, ``nama`` may be
+    empty when the code is unknown there). ``marks``: what a viewer from outside the pemda may
+    not see (:func:`suppress_small_counts`); by default every count is shown."""
 
     kode: str
     nama: str
     sasaran: int
     terlayani: int
+    marks: CountMarks = field(default_factory=CountMarks)
+
+    @property
+    def belum(self) -> int:
+        """People on the list not (yet) served per standard."""
+        return self.sasaran - self.terlayani
 
     @property
     def persen(self) -> float | None:
         return 100.0 * self.terlayani / self.sasaran if self.sasaran else None
 
+    @property
+    def persen_shown(self) -> bool:
+        """Shown only when both counts are: else the percentage would give a hidden one back."""
+        return self.marks.sasaran == Mark.SHOWN and self.marks.terlayani == Mark.SHOWN
+
 
 def registry_by_area(
-    *, pemda: Pemda, jpd: Jpd, year: int, quarter: int, kecamatan: str | None = None
+    *,
+    pemda: Pemda,
+    jpd: Jpd,
+    year: int,
+    quarter: int,
+    kecamatan: str | None = None,
+    level: str | None = None,
+    with_names: bool = True,
 ) -> list[AreaCount]:
-    """Counts per kecamatan of the pemda, or per desa of one ``kecamatan`` (its code, e.g.
-    ``32.75.01``), served up to the quarter's end as in :func:`registry_counts`. Areas without
-    rows are left out. Two queries whatever the number of rows: one GROUP BY, one for names."""
+    """Counts per kecamatan of the pemda (the default), per desa of one ``kecamatan`` (its code,
+    e.g. ``32.75.01``), or per area of ``level`` (kabkota, kecamatan or desa) over the whole
+    pemda; served up to the quarter's end as in :func:`registry_counts`. Areas without rows are
+    left out. Rows are counted as rows (``Count("pk")``), whatever the type of their columns.
+    Two queries whatever the number of rows (one GROUP BY, one for the names); one without
+    names."""
+    lengths: dict[str, int | None] = {Level.KABKOTA: 5, Level.KECAMATAN: 8, Level.DESA: None}
+    if kecamatan is not None and level not in (None, Level.DESA):
+        raise ValueError("kecamatan gives the desa of that kecamatan: no other level")
+    level = Level.DESA if kecamatan is not None else (level or Level.KECAMATAN)
+    if level not in lengths:
+        raise ValueError(f"no counts per {level}")
     entries = RecipientEntry.objects.filter(pemda=pemda, jpd=jpd, year=year)
-    if kecamatan is None:
-        entries = entries.annotate(area=Substr("village_code", 1, 8))
-    else:
-        entries = entries.filter(village_code__startswith=kecamatan + ".").annotate(
-            area=F("village_code")
-        )
+    if kecamatan is not None:
+        entries = entries.filter(village_code__startswith=kecamatan + ".")
+    length = lengths[level]
+    entries = entries.annotate(
+        area=F("village_code") if length is None else Substr("village_code", 1, length)
+    )
     rows = list(
         entries.values("area")
         .annotate(
-            sasaran=Count("nik_hash"),
-            terlayani=Count("nik_hash", filter=_served_by(year, quarter)),
+            sasaran=Count("pk"),
+            terlayani=Count("pk", filter=_served_by(year, quarter)),
         )
         .order_by("area")
     )
     if not rows:
         return []
-    names = dict(
-        Region.objects.filter(code__in=[r["area"] for r in rows]).values_list("code", "name")
-    )
+    names: dict[str, str] = {}
+    if with_names:
+        names = dict(
+            Region.objects.filter(code__in=[r["area"] for r in rows]).values_list("code", "name")
+        )
     return [
         AreaCount(r["area"], names.get(r["area"], ""), r["sasaran"], r["terlayani"]) for r in rows
     ]

@@ -66,8 +66,8 @@ class DrillDownTests(PenerimaTestCase, AccessMatrixMixin):
                    expected_version=0, actor=None)  # fmt: skip
         self.login("pimpinan_a")
         tw1 = self.client.get(f"{KEC}?tw=1").content.decode()
-        self.assertEqual(self.row_numbers(tw1, "kecamatan-32.75.01"), ["6", "2", "33,33 %"])
-        self.assertEqual(self.row_numbers(tw1, f"kecamatan-{KEC_BARAT}"), ["2", "0", "0,00 %"])
+        self.assertEqual(self.row_numbers(tw1, "kecamatan-32.75.01"), ["6", "2", "4", "33,33 %"])
+        self.assertEqual(self.row_numbers(tw1, f"kecamatan-{KEC_BARAT}"), ["2", "0", "2", "0,00 %"])
         self.assertIn('data-testid="wilayah-sasaran">8<', tw1)
         self.assertIn('data-testid="wilayah-terlayani">2<', tw1)
         self.assertIn('data-testid="wilayah-sasaran-resmi">10<', tw1)
@@ -75,23 +75,25 @@ class DrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         self.assertIn("Bekasi Timur", tw1)
         self.assertIn(f'href="{DESA}?tw=1"', tw1)  # the kecamatan leads to its desa
         tw4 = self.client.get(KEC).content.decode()  # no ?tw=: the whole year (TW4)
-        self.assertEqual(self.row_numbers(tw4, "kecamatan-32.75.01"), ["6", "5", "83,33 %"])
-        self.assertEqual(self.row_numbers(tw4, f"kecamatan-{KEC_BARAT}"), ["2", "1", "50,00 %"])
+        self.assertEqual(self.row_numbers(tw4, "kecamatan-32.75.01"), ["6", "5", "1", "83,33 %"])
+        self.assertEqual(
+            self.row_numbers(tw4, f"kecamatan-{KEC_BARAT}"), ["2", "1", "1", "50,00 %"]
+        )
         self.assertIn('data-testid="wilayah-terlayani">6<', tw4)
 
     def test_desa_numbers_by_quarter(self):
-        self.login("provinsi_jabar")
+        self.login("verifikator_tim")  # a member: exact counts (outsiders: test_wilayah_drilldown)
         tw1 = self.client.get(f"{DESA}?tw=1").content.decode()
-        self.assertEqual(self.row_numbers(tw1, "desa-32.75.01.1001"), ["5", "1", "20,00 %"])
-        self.assertEqual(self.row_numbers(tw1, "desa-32.75.01.1002"), ["1", "1", "100,00 %"])
+        self.assertEqual(self.row_numbers(tw1, "desa-32.75.01.1001"), ["5", "1", "4", "20,00 %"])
+        self.assertEqual(self.row_numbers(tw1, "desa-32.75.01.1002"), ["1", "1", "0", "100,00 %"])
         self.assertNotIn("Kranji", tw1)  # another kecamatan's desa
         self.assertIn("Bekasijaya", tw1)
         tw4 = self.client.get(f"{DESA}?tw=4").content.decode()
-        self.assertEqual(self.row_numbers(tw4, "desa-32.75.01.1001"), ["5", "4", "80,00 %"])
+        self.assertEqual(self.row_numbers(tw4, "desa-32.75.01.1001"), ["5", "4", "1", "80,00 %"])
         self.assertIn('data-testid="wilayah-sasaran">6<', tw4)
         self.assertIn('data-testid="wilayah-terlayani">5<', tw4)
         barat = self.client.get(f"{KEC}{KEC_BARAT}/?tw=3").content.decode()
-        self.assertEqual(self.row_numbers(barat, "desa-32.75.02.1002"), ["2", "1", "50,00 %"])
+        self.assertEqual(self.row_numbers(barat, "desa-32.75.02.1002"), ["2", "1", "1", "50,00 %"])
 
     def test_counts_only_no_personal_data(self):
         self.login("pusat")
