@@ -20,9 +20,12 @@ fresh process (so the peak memory of each is its own):
   (d) Tuntas XLSX — ``recipients_import`` of the same rows as a workbook (the tables are emptied
                     first so it is a first import again, like (a)).
 
-with wall time, rows/s, the ratios and the peak RSS of each process.
+with wall time, rows/s, the ratios and the peak RSS of each process. (a) and (b) run
+alternately ``--repeat`` times (default 3) and their medians are compared: the speed of this
+kind of shared machine drifts by up to a fifth between minutes.
 
-Run: ``.venv/bin/python benchmarks/impor_penerima.py [--rows N] [--peer-sample N] [--keep]``
+Run: ``.venv/bin/python benchmarks/impor_penerima.py [--rows N] [--repeat K] [--peer-sample N]
+[--keep]``
 Database: ``TUNTAS_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/tuntas_bench_penerima`` (dropped and created by the run).
 Goals (issue: by-name recipients, 7 Speed), for 1,000,000 rows: CSV import ≤ 1.5× the raw COPY,
@@ -360,6 +363,13 @@ def step_peer(path: Path, rows: int, sample: int) -> dict[str, Any]:
     return {"seconds": seconds, "rows": measured, "peak_mb": peak_mb()}
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time (the lower middle one of an even number), with the highest peak
+    memory of all the runs."""
+    ordered = sorted(runs, key=lambda r: float(r["seconds"]))
+    return {**ordered[(len(ordered) - 1) // 2], "peak_mb": max(r["peak_mb"] for r in runs)}
+
+
 def run_step(name: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--step", name, *args],
@@ -399,6 +409,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--peer-sample", type=int, default=100_000,
                         help=f"rows the naive peer runs on above {PEER_FULL_UP_TO:,} rows")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of (a) and (b), alternately; medians are reported")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -442,8 +454,15 @@ def main() -> None:
             xlsx_seconds = time.perf_counter() - start
 
             common = ["--rows", str(args.rows)]
-            tuntas_csv = run_step("tuntas", [*common, "--file", str(csv_path)], env)
-            limit = run_step("copy", [*common, "--file", str(csv_path)], env)
+            # (a) and (b) alternately, --repeat times: this machine's speed drifts by a fifth
+            # from one minute to the next, so each is the median of its runs and each pair
+            # ran under the same conditions.
+            csv_runs: list[dict[str, Any]] = []
+            copy_runs: list[dict[str, Any]] = []
+            for _ in range(max(1, args.repeat)):
+                csv_runs.append(run_step("tuntas", [*common, "--file", str(csv_path)], env))
+                copy_runs.append(run_step("copy", [*common, "--file", str(csv_path)], env))
+            tuntas_csv, limit = median_run(csv_runs), median_run(copy_runs)
             peer = run_step(
                 "peer",
                 [*common, "--peer-sample", str(args.peer_sample), "--file", str(csv_path)],
@@ -454,6 +473,7 @@ def main() -> None:
                 args=args, url=url, villages=villages, setup_seconds=setup_seconds,
                 files=((csv_path, csv_seconds), (xlsx_path, xlsx_seconds)),
                 tuntas_csv=tuntas_csv, limit=limit, peer=peer, tuntas_xlsx=tuntas_xlsx,
+                pairs=list(zip(csv_runs, copy_runs, strict=True)),
             )  # fmt: skip
     finally:
         if not args.keep:
@@ -471,6 +491,7 @@ def report(
     limit: dict[str, Any],
     peer: dict[str, Any],
     tuntas_xlsx: dict[str, Any],
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]],
 ) -> None:
     import psycopg
 
@@ -510,11 +531,18 @@ def report(
         print(f"  {label:<50}{seconds:9.1f}{n / seconds:11,.0f}{result['peak_mb']:8.0f} MB")
         if note:
             print(f"      peer {note}; peak RSS is that of the measured run")
+    if len(pairs) > 1:
+        print(f"  (a) and (b) ran alternately {len(pairs)} times; (a) and (b) above are medians:")
+        for i, (a, b) in enumerate(pairs, start=1):
+            print(
+                f"      run {i}: (a) {a['seconds']:5.1f} s, (b) {b['seconds']:5.1f} s, "
+                f"(a)/(b) {a['seconds'] / b['seconds']:.2f}x"
+            )
     copy_ratio = tuntas_csv["seconds"] / limit["seconds"]
     peer_ratio = peer_seconds / tuntas_csv["seconds"]
     xlsx_ratio = tuntas_xlsx["seconds"] / tuntas_csv["seconds"]
     peak = max(tuntas_csv["peak_mb"], tuntas_xlsx["peak_mb"])
-    print(f"  tuntas CSV / raw COPY  = {copy_ratio:5.2f}x")
+    print(f"  tuntas CSV / raw COPY  = {copy_ratio:5.2f}x (median / median)")
     print(f"  peer / tuntas CSV      = {peer_ratio:5.1f}x (how much faster Tuntas is)")
     print(f"  tuntas XLSX / CSV      = {xlsx_ratio:5.2f}x")
     goals = [

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import queue
 import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from hashlib import blake2b
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +23,13 @@ from django.db import connection
 from django.utils import timezone
 
 from tuntas.core.tabular import TableError
-from tuntas.penerima.crypto import (
-    FINGERPRINT_BYTES,
-    NIK_HASH_BYTES,
-    NIK_PERSON,
-    NONCE_BYTES,
-    SEPARATOR,
-    VALUES_PERSON,
-    DataKeys,
+from tuntas.penerima.copy_encoder import (
+    ENTRY_COPY_COLUMNS,
+    PERSON_COPY_COLUMNS,
+    STAGE_COLUMNS,
+    CopyEncoder,
 )
+from tuntas.penerima.crypto import DataKeys
 from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.parsing import Table, report_text
 from tuntas.penerima.validation import CheckedRow, RowValidator
@@ -44,10 +38,6 @@ CHUNK_SIZE = 20_000
 PROBLEM_SAMPLE = 20
 STAGE = "penerima_stage"
 SEEN = "penerima_seen"
-STAGE_COLUMNS = (
-    "nik_hash", "identity_enc", "fingerprint", "sex", "birth_date", "village_code", "served",
-    "service_date", "service_unit", "note",
-)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -338,38 +328,6 @@ class Sink:
         return deleted
 
 
-PERSON_COPY_COLUMNS = (
-    "pemda_id", "nik_hash", "identity_enc", "fingerprint", "sex", "birth_date", "village_code",
-    "created_at", "updated_at",
-)  # fmt: skip
-ENTRY_COPY_COLUMNS = (
-    "pemda_id", "jpd_id", "year", "nik_hash", "village_code", "served", "service_date",
-    "service_unit", "note",
-)  # fmt: skip
-# PostgreSQL binary COPY: a header, then per row the number of fields and each field as a 4-byte
-# length (-1 for NULL) and its bytes, then a trailer.
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-COPY_TRAILER = b"\xff\xff"
-PG_EPOCH = date(2000, 1, 1)
-PG_EPOCH_TZ = datetime(2000, 1, 1, tzinfo=UTC)
-NULL = b"\xff\xff\xff\xff"
-EMPTY = bytes(4)
-HASH_LENGTH = NIK_HASH_BYTES.to_bytes(4, "big")
-FINGERPRINT_LENGTH = FINGERPRINT_BYTES.to_bytes(4, "big")
-PERSON_FIELDS = len(PERSON_COPY_COLUMNS).to_bytes(2, "big")
-ENTRY_FIELDS = len(ENTRY_COPY_COLUMNS).to_bytes(2, "big")
-STAGE_FIELDS = len(STAGE_COLUMNS).to_bytes(2, "big")
-
-
-def _field(data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + data
-
-
-def _text(value: str) -> bytes:
-    data = value.encode()
-    return len(data).to_bytes(4, "big") + data
-
-
 def _stage_row(keys: DataKeys, row: CheckedRow) -> tuple[Any, ...]:
     assert row.birth_date is not None
     nik_hash = keys.nik_hash(row.nik)
@@ -412,7 +370,9 @@ class _Producer:
         report: ErrorReport,
         accept_partial: bool,
         chunk_size: int,
+        encoder: CopyEncoder | None,
     ) -> None:
+        self.encoder = encoder
         self.table = table
         self.validator = validator
         self.keys = keys
@@ -495,116 +455,11 @@ class _Producer:
 
     def _encoder(self) -> Callable[[list[CheckedRow]], Chunk]:
         """Encrypt, hash and encode a chunk of valid rows for the sink: tuples for SQLite,
-        PostgreSQL binary ``COPY`` payloads otherwise (no text escaping or hex for the server
-        to parse). Each value is framed as a 4-byte length and its bytes."""
-        keys = self.keys
-        if self.sink.vendor != "postgresql":
+        PostgreSQL binary ``COPY`` payloads otherwise (:mod:`tuntas.penerima.copy_encoder`)."""
+        keys, encoder = self.keys, self.encoder
+        if encoder is None:
             return lambda rows: Chunk(len(rows), rows=[_stage_row(keys, r) for r in rows])
-        sink = self.sink
-        pemda, jpd, year = sink.key
-        micros = (sink.now - PG_EPOCH_TZ) // timedelta(microseconds=1)
-        stamp = _field(micros.to_bytes(8, "big", signed=True))
-        person_head = PERSON_FIELDS + _text(pemda)
-        person_tail = stamp + stamp
-        entry_head = ENTRY_FIELDS + _text(pemda) + _text(jpd) + _field(year.to_bytes(2, "big"))
-        want_people, want_entries, want_stage = (
-            sink.direct_people, sink.direct_entries, sink.staged,
-        )  # fmt: skip
-        hash_key = keys.hash_key
-        encrypt = keys.aead.encrypt
-        sexes = {"L": b"\0\0\0\x01L", "P": b"\0\0\0\x01P"}  # the Sex members, framed
-        served_values = {True: b"\0\0\0\x01\x01", False: b"\0\0\0\x01\x00"}
-        dates: dict[date, bytes] = {}
-        villages: dict[str, bytes] = {}
-        units: dict[str, bytes] = {}
-        first = itemgetter(0)
-        epoch = PG_EPOCH.toordinal()
-        sealed_extra = NONCE_BYTES + 16  # nonce and GCM tag around the plaintext
-        sep = SEPARATOR
-
-        def day(value: date) -> bytes:
-            framed = dates.get(value)
-            if framed is None:
-                framed = dates[value] = b"\0\0\0\x04" + (value.toordinal() - epoch).to_bytes(
-                    4, "big", signed=True
-                )
-            return framed
-
-        def framed_text(cache: dict[str, bytes], value: str) -> bytes:
-            framed = cache.get(value)
-            if framed is None:
-                framed = _text(value)
-                if len(cache) < 100_000:
-                    cache[value] = framed
-            return framed
-
-        def encode(rows: list[CheckedRow]) -> Chunk:
-            nonces = os.urandom(NONCE_BYTES * len(rows))
-            people: list[bytes] = [COPY_HEADER]
-            entries: list[bytes] = [COPY_HEADER]
-            stage: list[bytes] = [COPY_HEADER]
-            encoded: list[tuple[bytes, bytes, bytes, bytes, bytes, bytes]] = []
-            at = 0
-            for r in rows:
-                nik, name, address, village, sex = r.nik, r.name, r.address, r.village_code, r.sex
-                born = r.birth_date
-                assert born is not None  # valid rows have one
-                nik_hash = blake2b(
-                    nik.encode(), key=hash_key, digest_size=NIK_HASH_BYTES, person=NIK_PERSON
-                ).digest()
-                plain = f"{nik}{sep}{name}{sep}{address}".encode()
-                fingerprint = blake2b(
-                    plain + f"{sep}{sex}{sep}{born.isoformat()}{sep}{village}".encode(),
-                    key=hash_key,
-                    digest_size=FINGERPRINT_BYTES,
-                    person=VALUES_PERSON,
-                ).digest()
-                nonce = nonces[at : at + NONCE_BYTES]
-                at += NONCE_BYTES
-                sealed = encrypt(nonce, plain, nik_hash)
-                village_b = villages.get(village) or framed_text(villages, village)
-                unit = r.service_unit
-                rest = (
-                    served_values[r.served]
-                    + (NULL if r.service_date is None else day(r.service_date))
-                    + (units.get(unit) or framed_text(units, unit))
-                    + (_text(r.note) if r.note else EMPTY)
-                )
-                encoded.append(
-                    (
-                        nik_hash,
-                        (len(plain) + sealed_extra).to_bytes(4, "big") + nonce + sealed,
-                        fingerprint,
-                        sexes[sex] + day(born),
-                        village_b,
-                        rest,
-                    )
-                )
-            # In key order, each chunk walks the unique indexes once instead of jumping around.
-            encoded.sort(key=first)
-            # The payloads as lists of pieces, joined once at the end.
-            for nik_hash, sealed_b, fingerprint, sex_born, village_b, rest in encoded:
-                framed_hash = HASH_LENGTH + nik_hash
-                if want_people:
-                    people += (
-                        person_head, framed_hash, sealed_b, FINGERPRINT_LENGTH, fingerprint,
-                        sex_born, village_b, person_tail,
-                    )  # fmt: skip
-                if want_entries:
-                    entries += (entry_head, framed_hash, village_b, rest)
-                if want_stage:
-                    stage += (
-                        STAGE_FIELDS, framed_hash, sealed_b, FINGERPRINT_LENGTH, fingerprint,
-                        sex_born, village_b, rest,
-                    )  # fmt: skip
-            return Chunk(
-                len(rows),
-                stage=b"".join(stage) + COPY_TRAILER if want_stage else None,
-                people=b"".join(people) + COPY_TRAILER if want_people else None,
-                entries=b"".join(entries) + COPY_TRAILER if want_entries else None,
-            )
-
-        return encode
+        return lambda rows: Chunk(*encoder.encode(rows))
 
     def __iter__(self) -> Iterator[tuple[Chunk | None, Progress]]:
         """The encoded chunks, in order; re-raises the producer's error in the caller."""
@@ -648,11 +503,18 @@ def run_import(
     previous chunk; the database connection is only ever used from this thread."""
     summary = ImportSummary()
     sink.begin()
+    encoder = None
+    if sink.vendor == "postgresql":
+        encoder = CopyEncoder(
+            hash_key=keys.hash_key, aead_key=keys.aead_key, pemda=sink.key[0],
+            jpd=sink.key[1], year=sink.key[2], now_micros=CopyEncoder.now_micros(sink.now),
+            people=sink.direct_people, entries=sink.direct_entries, stage=sink.staged,
+        )  # fmt: skip
     with _collector_paused():
         return _run(
             summary=summary, table=table, validator=validator, keys=keys, sink=sink,
             report=report, accept_partial=accept_partial, chunk_size=chunk_size,
-            on_chunk=on_chunk,
+            on_chunk=on_chunk, encoder=encoder,
         )  # fmt: skip
 
 
@@ -682,10 +544,11 @@ def _run(
     accept_partial: bool,
     chunk_size: int,
     on_chunk: Callable[[int, ImportSummary], None] | None,
+    encoder: CopyEncoder | None,
 ) -> ImportSummary:
     producer = _Producer(
         table=table, validator=validator, keys=keys, sink=sink, report=report,
-        accept_partial=accept_partial, chunk_size=chunk_size,
+        accept_partial=accept_partial, chunk_size=chunk_size, encoder=encoder,
     )  # fmt: skip
     producer.thread.start()
     chunks = 0
