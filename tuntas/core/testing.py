@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from tuntas.akun.models import Membership, Role
 from tuntas.organisasi.models import Pemda, PerangkatDaerah
@@ -136,3 +136,19 @@ class AccessMatrixMixin:
                     want,
                     f"{persona} {method.upper()} {url}: {response.status_code} != {want}",
                 )
+
+
+def page_query_counts(client: Client, urls: dict[str, str]) -> dict[str, int]:
+    """The number of queries each page costs (each must answer 200), by name: for query-count
+    baselines that must not grow with the rows shown (as in NetBox)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        if status != 200:
+            raise AssertionError(f"{url}: status {status}")
+        counts[name] = len(queries.captured_queries)
+    return counts

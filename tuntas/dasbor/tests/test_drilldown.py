@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-from tuntas.core.testing import AccessMatrixMixin
+from tuntas.core.testing import AccessMatrixMixin, page_query_counts
 from tuntas.pendataan.services import target_set
 from tuntas.penerima.tests.helpers import YEAR, PenerimaTestCase
 from tuntas.penerima.tests.test_registry_counts import (
@@ -127,12 +124,7 @@ class DrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         urls = {"kecamatan": f"{KEC}?tw=2", "desa": f"{DESA}?tw=2"}
 
         def measure() -> dict[str, int]:
-            out = {}
-            for name, url in urls.items():
-                with CaptureQueriesContext(connection) as queries:
-                    self.assertEqual(self.client.get(url).status_code, 200)
-                out[name] = len(queries.captured_queries)
-            return out
+            return page_query_counts(self.client, urls)
 
         few = measure()
         import_rows(type(self), self.pemda_a, more_rows(100, 300), "lebih.csv")

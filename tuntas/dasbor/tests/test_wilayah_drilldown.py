@@ -12,12 +12,10 @@ from html import unescape
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import SimpleTestCase
-from django.test.utils import CaptureQueriesContext
 
 from tuntas.akun.models import Membership, Role
-from tuntas.core.testing import AccessMatrixMixin, make_user
+from tuntas.core.testing import AccessMatrixMixin, make_user, page_query_counts
 from tuntas.katalog.models import Jpd
 from tuntas.penerima.disclosure import (
     SMALL_COUNT_MIN,
@@ -465,12 +463,7 @@ class ProvinceDrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         urls = {"kabkota": TOP, "kecamatan": f"{TOP}32.75/", "desa": f"{TOP}32.75.01/"}
 
         def measure() -> dict[str, int]:
-            out = {}
-            for name, url in urls.items():
-                with CaptureQueriesContext(connection) as queries:
-                    self.assertEqual(self.client.get(url).status_code, 200)
-                out[name] = len(queries.captured_queries)
-            return out
+            return page_query_counts(self.client, urls)
 
         few = measure()
         # more people, in more desa, kecamatan and kab/kota

@@ -4,7 +4,6 @@ of ``tuntas.penerima.crypto`` (the encoder is pure and keeps its own copies of t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from unittest import mock
 
@@ -20,20 +19,7 @@ from tuntas.penerima.copy_encoder import (
     CopyEncoder,
 )
 from tuntas.penerima.tests.helpers import TEST_KEY
-
-
-@dataclass
-class Valid:
-    nik: str
-    name: str
-    address: str
-    village_code: str
-    sex: str
-    birth_date: date | None
-    served: bool
-    service_date: date | None
-    service_unit: str
-    note: str
+from tuntas.penerima.validation import CheckedRow
 
 
 def decode(payload: bytes, width: int) -> list[list[bytes | None]]:
@@ -65,10 +51,10 @@ def pg_date(raw: bytes | None) -> date | None:
 
 
 ROWS = [
-    Valid("3275015505900002", "Siti Aminah", "Jl. Melati 1", "32.75.01.1001", "P",
-          date(1990, 5, 15), True, date(2025, 3, 1), "Puskesmas Bekasi Jaya", ""),
-    Valid("3275011505900001", "Budi", "", "32.75.01.1002", "L", date(1990, 5, 15), False, None,
-          "", "pindah"),
+    CheckedRow(2, "3275015505900002", "Siti Aminah", "P", date(1990, 5, 15), "32.75.01.1001",
+               "Jl. Melati 1", True, date(2025, 3, 1), "Puskesmas Bekasi Jaya", ""),
+    CheckedRow(3, "3275011505900001", "Budi", "L", date(1990, 5, 15), "32.75.01.1002", "",
+               False, None, "", "pindah"),
 ]  # fmt: skip
 
 
