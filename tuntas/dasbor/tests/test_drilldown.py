@@ -111,6 +111,7 @@ class DrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         page = self.client.get(f"/pemda/32.75/?tahun={YEAR}&tw=2")
         self.assertContains(page, 'data-testid="wilayah-1.02.K06"')
         self.assertContains(page, f'href="{KEC}?tw=2"')
+        self.assertContains(page, ">per kecamatan/desa</a>")
         self.assertNotContains(page, 'data-testid="wilayah-1.02.K07"')
         other_year = self.client.get(f"/pemda/32.75/?tahun={YEAR - 1}&tw=2")
         self.assertNotContains(other_year, 'data-testid="wilayah-')

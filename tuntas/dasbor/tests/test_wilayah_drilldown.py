@@ -491,6 +491,8 @@ class ProvinceDrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         self.login("pusat")
         page = self.client.get(f"/pemda/32/?tahun={YEAR}&tw=2")
         self.assertContains(page, f'href="{TOP}?tw=2"')
+        self.assertContains(page, ">per kabupaten/kota</a>")  # its first level
+        self.assertNotContains(page, "per kecamatan/desa")
 
     def test_served_by_the_quarter_end(self):
         self.client.force_login(self.admin_prov)
