@@ -195,6 +195,16 @@ class FileFormatTests(PenerimaTestCase):
         code, doc, err = self.run_import(path)
         self.assertEqual((code, doc["baris"], doc["diterima"]), (0, 2, 2), err)
 
+    def test_csv_utf16_tabs_as_excel_unicode_text(self):
+        # Excel's "Unicode Text (*.txt)": UTF-16 LE with its BOM, tab-separated, CRLF
+        text = csv_text([row(1, nama="Ni Luh Putu Ayu"), row(2, alamat="Jl. Kenari “B”")], sep="\t")
+        path = self.tmp / "unicode.txt"
+        path.write_bytes(codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"))
+        code, doc, err = self.run_import(path)
+        self.assertEqual((code, doc["baris"], doc["diterima"]), (0, 2, 2), err)
+        names = sorted(identity_of(p).name for p in Person.objects.all())
+        self.assertEqual(names, ["Ni Luh Putu Ayu", "Warga Uji 2"])
+
     def test_csv_commas_any_header_order_and_case_windows_1252(self):
         header = list(reversed([h.upper() for h in HEADER]))
         text = csv_text([row(1, nama="José Müller")], sep=",", header=header)
