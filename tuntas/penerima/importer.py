@@ -235,6 +235,24 @@ class Sink:
         cols = ("village_code", "served", "service_date", "service_unit", "note")
         return " OR ".join(f"{left}.{c} {self.distinct} {right}.{c}" for c in cols)
 
+    def sqlite_count_sql(self) -> tuple[str, str]:
+        """SQLite (no ``RETURNING … xmax``): the counts of a staged chunk's new entries and of
+        its changed ones, before the upserts. Both walk the staging table and look each row up
+        by the full key; ``CROSS JOIN`` keeps SQLite's planner from looping over the stored list
+        instead (once per staged row: quadratic, 21 minutes for 200,000 rows)."""
+        new = (
+            f"SELECT count(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {self.entry} e "
+            "WHERE e.pemda_id = %s AND e.jpd_id = %s AND e.year = %s "
+            "AND e.nik_hash = s.nik_hash)"
+        )
+        changed = (
+            f"SELECT count(*) FROM {STAGE} s CROSS JOIN {self.entry} e ON e.pemda_id = %s "
+            "AND e.jpd_id = %s AND e.year = %s AND e.nik_hash = s.nik_hash "
+            f"LEFT JOIN {self.person} p ON p.pemda_id = %s AND p.nik_hash = s.nik_hash "
+            f"WHERE p.fingerprint IS NOT s.fingerprint OR {self._entry_differs('e', 's')}"
+        )
+        return new, changed
+
     def write(self, chunk: Chunk) -> tuple[int, int]:
         """Write one chunk; (inserted, changed) entries."""
         pemda, jpd, year = self.key
@@ -254,20 +272,10 @@ class Sink:
             now = connection.ops.adapt_datetimefield_value(self.now)
             changed_sqlite = new_sqlite = 0
             if not pg:
-                cursor.execute(
-                    f"SELECT count(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {self.entry} e "
-                    "WHERE e.pemda_id = %s AND e.jpd_id = %s AND e.year = %s "
-                    "AND e.nik_hash = s.nik_hash)",
-                    [pemda, jpd, year],
-                )
+                new_sql, changed_sql = self.sqlite_count_sql()
+                cursor.execute(new_sql, [pemda, jpd, year])
                 new_sqlite = cursor.fetchone()[0]
-                cursor.execute(
-                    f"SELECT count(*) FROM {STAGE} s JOIN {self.entry} e ON e.pemda_id = %s "
-                    "AND e.jpd_id = %s AND e.year = %s AND e.nik_hash = s.nik_hash "
-                    f"LEFT JOIN {self.person} p ON p.pemda_id = %s AND p.nik_hash = s.nik_hash "
-                    f"WHERE p.fingerprint IS NOT s.fingerprint OR {self._entry_differs('e', 's')}",
-                    [pemda, jpd, year, pemda],
-                )
+                cursor.execute(changed_sql, [pemda, jpd, year, pemda])
                 changed_sqlite = cursor.fetchone()[0]
             updated_people: set[bytes] = set()
             if not (pg and self.direct_people):

@@ -40,6 +40,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tuntas.akun.scope import Scope, pemda_get_for_user, request_scope, require_admin
 from tuntas.core.errors import DomainError
+from tuntas.core.middleware import no_session_refresh
 from tuntas.katalog.models import Jpd
 from tuntas.katalog.reference import FIRST_YEAR
 from tuntas.organisasi.models import Pemda
@@ -206,6 +207,7 @@ def _job_for(request: HttpRequest, kode: str, job_id: int) -> tuple[Pemda, Impor
     return pemda, job
 
 
+@no_session_refresh
 @login_required
 @require_safe
 def job_detail(request: HttpRequest, kode: str, impor: int) -> HttpResponse:

@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -264,6 +266,28 @@ class UploadFlowTests(WebTestCase):
         self.assertContains(response, 'hx-trigger="every 1s"')
         self.assertContains(response, 'aria-valuenow="25"')
         self.assertNotContains(response, "<html")  # the partial only
+
+    def test_a_poll_writes_nothing_not_even_the_session(self):
+        # On SQLite an import holds the write lock: a poll that wrote (its session's idle expiry)
+        # would wait for it and fail, and the progress bar would stop.
+        job = ImportJob.objects.create(
+            pemda=self.pemda_a, jpd=self.k06, year=YEAR, file_name="x.csv",
+            status=ImportStatus.BERJALAN, rows_estimate=80_000,
+        )  # fmt: skip
+        url = reverse("penerima-impor", args=["32.75", job.pk])
+        self.client.get(url)  # the session exists and is current
+
+        def writes(**headers: str) -> list[str]:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url, headers=headers).status_code, 200)
+            return [
+                q["sql"] for q in queries.captured_queries
+                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            ]  # fmt: skip
+
+        self.assertEqual(writes(**{"HX-Request": "true"}), [])
+        # the user's own request (the full page) still refreshes the idle expiry
+        self.assertTrue(any("django_session" in sql for sql in writes()))
 
 
 class DatabaseQueueTests(WebTestCase):
