@@ -1,6 +1,6 @@
 """Hash, encrypt and encode valid recipient rows as PostgreSQL binary ``COPY`` payloads.
 
-Pure (no Django): the importer's producer thread calls it for each chunk of valid rows. Each
+No database: the importer's producer thread calls it for each chunk of valid rows. Each
 value in a payload is framed as a 4-byte length and its bytes (PostgreSQL's binary COPY format),
 so the server parses no text and nothing needs escaping.
 """
@@ -16,14 +16,14 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-# The same values as tuntas.penerima.crypto (which imports Django settings); a test checks
-# that they agree.
-NIK_HASH_BYTES = 32
-FINGERPRINT_BYTES = 16
-NONCE_BYTES = 12
-NIK_PERSON = b"tuntas/nik/v2"
-VALUES_PERSON = b"tuntas/nilai/v2"
-SEPARATOR = "\x1f"
+from tuntas.penerima.crypto import (
+    FINGERPRINT_BYTES,
+    NIK_HASH_BYTES,
+    NIK_PERSON,
+    NONCE_BYTES,
+    SEPARATOR,
+    VALUES_PERSON,
+)
 
 PERSON_COPY_COLUMNS = (
     "pemda_id", "nik_hash", "identity_enc", "fingerprint", "sex", "birth_date", "village_code",
@@ -87,7 +87,7 @@ class CopyEncoder:
         self,
         *,
         hash_key: bytes,
-        aead_key: bytes,
+        aead: AESGCM,
         pemda: str,
         jpd: str,
         year: int,
@@ -97,7 +97,7 @@ class CopyEncoder:
         stage: bool,
     ) -> None:
         self.want_people, self.want_entries, self.want_stage = people, entries, stage
-        self.encrypt = AESGCM(aead_key).encrypt
+        self.encrypt = aead.encrypt
         # Keyed BLAKE2b states with the key block already absorbed: copying one is cheaper than
         # keying a new hash for every value.
         self.nik_state = blake2b(key=hash_key, digest_size=NIK_HASH_BYTES, person=NIK_PERSON)

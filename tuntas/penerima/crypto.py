@@ -61,7 +61,6 @@ class DataKeys:
 
     aead: AESGCM
     hash_key: bytes
-    aead_key: bytes  # what ``aead`` was made from (for the importer's encoding helper)
 
     def nik_hash(self, nik: str) -> bytes:
         """The keyed hash rows are matched on (32 bytes)."""
@@ -102,11 +101,9 @@ def _derive(master: bytes, label: bytes) -> bytes:
 
 @lru_cache(maxsize=4)
 def _keys_for(master: bytes) -> DataKeys:
-    aead_key = _derive(master, b"tuntas/penerima/enkripsi/v1")
     return DataKeys(
-        aead=AESGCM(aead_key),
+        aead=AESGCM(_derive(master, b"tuntas/penerima/enkripsi/v1")),
         hash_key=_derive(master, b"tuntas/penerima/hash-nik/v1"),
-        aead_key=aead_key,
     )
 
 

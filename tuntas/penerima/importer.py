@@ -514,7 +514,7 @@ def run_import(
     encoder = None
     if sink.vendor == "postgresql":
         encoder = CopyEncoder(
-            hash_key=keys.hash_key, aead_key=keys.aead_key, pemda=sink.key[0],
+            hash_key=keys.hash_key, aead=keys.aead, pemda=sink.key[0],
             jpd=sink.key[1], year=sink.key[2], now_micros=CopyEncoder.now_micros(sink.now),
             people=sink.direct_people, entries=sink.direct_entries, stage=sink.staged,
         )  # fmt: skip
