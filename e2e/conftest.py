@@ -62,6 +62,18 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def catalog(transactional_db: None) -> None:
+    """The SPM catalog, as migrations left it: every browser test runs in a transactional test
+    case, whose flush at the end of the previous one emptied the catalog tables."""
+    from tuntas.katalog.models import Jpd
+    from tuntas.katalog.reference import get_catalog
+    from tuntas.katalog.services import catalog_sync
+
+    if not Jpd.objects.exists():
+        catalog_sync(catalog=get_catalog())
+
+
 @pytest.fixture
 def shot(page: object):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,6 @@ import pytest
 from tuntas.akun.models import Membership, Role
 from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.katalog.models import Jpd
-from tuntas.katalog.reference import get_catalog
-from tuntas.katalog.services import catalog_sync
 from tuntas.organisasi.services import pemda_register
 from tuntas.penerima.services import recipients_import
 from tuntas.penerima.tests.helpers import YEAR, csv_text, row
@@ -29,8 +27,6 @@ DESA_2 = "32.75.01.1002"  # a second desa in the test kecamatan (32.75.01)
 def bekasi(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("TUNTAS_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
     settings.VAR_DIR = tmp_path / "var"
-    if not Jpd.objects.exists():  # an earlier transactional test flushed the catalog
-        catalog_sync(catalog=get_catalog())
     ensure_test_regions()
     Region.objects.get_or_create(
         code=DESA_2,

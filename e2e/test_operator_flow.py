@@ -15,8 +15,6 @@ from tuntas.akun.models import Membership, Role
 from tuntas.akun.scope import scope_for
 from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.katalog.models import Jpd
-from tuntas.katalog.reference import get_catalog
-from tuntas.katalog.services import catalog_sync
 from tuntas.organisasi.models import PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.excel import workbook_build, workbook_plan
@@ -29,8 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def bekasi_operator():
-    if not Jpd.objects.exists():  # an earlier transactional test flushed the catalog
-        catalog_sync(catalog=get_catalog())
     ensure_test_regions()
     pemda = pemda_register(code="32.75")
     user = make_user("operator.dinkes")

@@ -23,9 +23,6 @@ from python_calamine import CalamineWorkbook
 
 from tuntas.akun.models import Membership, Role
 from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
-from tuntas.katalog.models import Jpd
-from tuntas.katalog.reference import get_catalog
-from tuntas.katalog.services import catalog_sync
 from tuntas.organisasi.models import PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
 from tuntas.penerima.models import ImportJob, RecipientEntry
@@ -39,8 +36,6 @@ def registry(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("TUNTAS_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
     settings.VAR_DIR = tmp_path / "var"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    if not Jpd.objects.exists():  # an earlier transactional test flushed the catalog
-        catalog_sync(catalog=get_catalog())
     ensure_test_regions()
     pemda = pemda_register(code="32.75")
     user = make_user("operator.dinkes")
