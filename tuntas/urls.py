@@ -5,6 +5,7 @@ from tuntas.api.api import api
 from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
 from tuntas.dasbor import views_wilayah as dasbor_wilayah
+from tuntas.katalog import views as katalog
 from tuntas.organisasi import views as organisasi
 from tuntas.pendataan import views as pendataan
 from tuntas.pendataan import views_excel as pendataan_excel
@@ -21,6 +22,9 @@ urlpatterns = [
     path("pemda/<str:kode>/", dasbor.pemda, name="dasbor-pemda"),
     path("provinsi/<str:kode>/", dasbor.provinsi, name="dasbor-provinsi"),
     path("nasional/", dasbor.nasional, name="dasbor-nasional"),
+    # scoring methods: every rule with its source and status (reference data, public)
+    path("metode/", katalog.method_list, name="metode-daftar"),
+    path("metode/<str:kode>/", katalog.method_detail, name="metode"),
     # dashboard downloads (tuntas/dasbor/exports.py) and the read API (tuntas/api/)
     path(
         "pemda/<str:kode>/unduh/<slug:tabel>.<slug:fmt>",

@@ -38,11 +38,20 @@ def angka(value: int | Decimal | float | None) -> str:
 
 
 def persen(value: Decimal | Fraction | float | None) -> str:
-    """Two decimals: ``72,85 %``. Exact values (``Fraction``) are truncated, never rounded."""
+    """A ``Decimal`` with exactly its own places (a value already shown at its method's precision:
+    ``Decimal('97.935')`` → ``97,935 %``, ``Decimal('74.3')`` → ``74,3 %``); other numbers with two
+    decimals, exact values (``Fraction``) truncated, never rounded."""
     if value is None or value == "":
         return "—"
-    number = truncate2(value) if isinstance(value, Fraction) else Decimal(str(value))
-    return str(format_decimal(number, format="#,##0.00", locale=_locale())) + " %"
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, Fraction):
+        number = truncate2(value)
+    else:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    places = max(0, -int(number.as_tuple().exponent))
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(number, format=pattern, locale=_locale())) + " %"
 
 
 def rupiah(value: Decimal | int | None) -> str:

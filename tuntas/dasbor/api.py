@@ -2,8 +2,9 @@
 
 Same data and the same access rules as the pages in ``views.py``: the pemda comes through
 ``pemda_get_for_user`` (404 outside the user's scope), the provincial dashboard is only for a
-province, the national one only for the pusat role. Percentages are numbers (truncated to two
-decimals, as stored); ``null`` where there is no value."""
+province, the national one only for the pusat role. Percentages are numbers at the precision of
+the pemda's scoring method (the default: truncated to two decimals); ``null`` where there is no
+value. Category names come from the method."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tuntas.akun.scope import pemda_get_for_user, pemda_readable, request_scope
-from tuntas.core.templatetags.tuntas_format import CATEGORY_NAMES
 from tuntas.dasbor.selectors import (
     OpdCompleteness,
     PemdaDashboard,
@@ -26,7 +26,7 @@ from tuntas.dasbor.selectors import (
 )
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.models import QuarterEntry, QuarterResult
-from tuntas.pendataan.selectors import current_period, year_choices
+from tuntas.pendataan.selectors import Shown, current_period, year_choices
 from tuntas.perhitungan.engine import truncate2
 
 router = Router(tags=["Dasbor"])
@@ -94,6 +94,7 @@ class PemdaDasborOut(Schema):
     pemda: PemdaOut
     tahun: int
     tw: int
+    metode: str = Field(description="kode metode penilaian pemda (lihat /metode/)")
     indeks: IndeksOut
     urusan: list[UrusanOut]
     jpd: list[JpdOut]
@@ -167,10 +168,6 @@ def number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def category_name(code: str) -> str:
-    return CATEGORY_NAMES.get(code, "")
-
-
 def completeness_percent(row: OpdCompleteness) -> Decimal:
     """Share of the OPD's JPD that are complete, truncated to two decimals like the indices."""
     return truncate2(Fraction(100 * row.complete, row.assigned)) if row.assigned else Decimal(0)
@@ -194,12 +191,11 @@ def pemda_out(pemda: Pemda) -> PemdaOut:
     )
 
 
-def indeks_out(result: QuarterResult | None, jpd_total: int) -> IndeksOut:
-    kategori = result.kategori if result else ""
+def indeks_out(result: QuarterResult | None, shown: Shown, jpd_total: int) -> IndeksOut:
     return IndeksOut(
-        nilai=number(result.nilai) if result else None,
-        kategori=kategori,
-        kategori_nama=category_name(kategori),
+        nilai=number(shown.nilai),
+        kategori=shown.kategori,
+        kategori_nama=shown.kategori_nama,
         jpd_lengkap=result.jpd_complete if result else 0,
         jpd_total=jpd_total,
     )
@@ -209,7 +205,6 @@ def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
     out = []
     for position, row in enumerate(rows, start=1):
         result = row.result
-        kategori = result.kategori if result else ""
         out.append(
             PeringkatOut(
                 peringkat=position,
@@ -218,8 +213,8 @@ def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
                 tingkat=row.pemda.level,
                 data_contoh=row.pemda.is_demo,
                 nilai=number(row.nilai),
-                kategori=kategori,
-                kategori_nama=category_name(kategori),
+                kategori=row.shown.kategori,
+                kategori_nama=row.shown.kategori_nama,
                 jpd_lengkap=result.jpd_complete if result else None,
                 jpd_total=result.jpd_total if result else None,
             )
@@ -232,31 +227,32 @@ def pemda_dasbor_out(board: PemdaDashboard) -> PemdaDasborOut:
         pemda=pemda_out(board.pemda),
         tahun=board.year,
         tw=board.quarter,
-        indeks=indeks_out(board.result, len(board.jpd)),
+        metode=board.method.code,
+        indeks=indeks_out(board.result, board.index, len(board.jpd)),
         urusan=[
             UrusanOut(
                 kode=u.code,
                 nama=u.name,
                 nilai=number(u.nilai),
                 kategori=u.kategori,
-                kategori_nama=category_name(u.kategori),
+                kategori_nama=u.shown.kategori_nama,
             )
             for u in board.urusan
         ],
         jpd=[
             JpdOut(
-                kode=jpd.code,
-                nama=jpd.name,
-                urusan=jpd.urusan_id,
-                pengampu=opd,
-                capaian_penerima=number(entry.capaian_penerima) if entry else None,
-                capaian_mutu=number(entry.capaian_mutu) if entry else None,
-                nilai=number(entry.nilai) if entry else None,
-                kategori=entry.kategori if entry else "",
-                kategori_nama=category_name(entry.kategori) if entry else "",
-                status=jpd_status(entry),
+                kode=row.jpd.code,
+                nama=row.jpd.name,
+                urusan=row.jpd.urusan_id,
+                pengampu=row.opd,
+                capaian_penerima=number(row.shown.capaian_penerima),
+                capaian_mutu=number(row.shown.capaian_mutu),
+                nilai=number(row.shown.nilai),
+                kategori=row.shown.kategori,
+                kategori_nama=row.shown.kategori_nama,
+                status=jpd_status(row.entry),
             )
-            for jpd, entry, opd in board.jpd
+            for row in board.jpd
         ],
         keterisian_opd=[
             KeterisianOpdOut(
@@ -271,9 +267,9 @@ def pemda_dasbor_out(board: PemdaDashboard) -> PemdaDasborOut:
             TrenOut(
                 tahun=r.year,
                 tw=r.quarter,
-                nilai=number(r.nilai),
-                kategori=r.kategori,
-                kategori_nama=category_name(r.kategori),
+                nilai=number(r.shown.nilai),
+                kategori=r.shown.kategori,
+                kategori_nama=r.shown.kategori_nama,
                 jpd_lengkap=r.jpd_complete,
                 jpd_total=r.jpd_total,
             )
@@ -326,7 +322,7 @@ def provinsi_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) ->
         pemda=pemda_out(province),
         tahun=year,
         tw=quarter,
-        indeks=indeks_out(own.result, own.result.jpd_total if own.result else 0),
+        indeks=indeks_out(own.result, own.shown, own.result.jpd_total if own.result else 0),
         kabkota=ranked_out(rows),
     )
 

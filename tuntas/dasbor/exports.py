@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
-from tuntas.core.templatetags.tuntas_format import CATEGORY_NAMES
 from tuntas.dasbor.selectors import (
     PemdaDashboard,
     RankedRow,
@@ -55,14 +54,6 @@ class Table:
     rows: list[list[Cell]]
 
 
-def _category(code: str) -> str:
-    return CATEGORY_NAMES.get(code, "")
-
-
-def _percent(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
 # --- the tables ------------------------------------------------------------------------------
 
 
@@ -76,27 +67,27 @@ def urusan_table(board: PemdaDashboard, filename: str) -> Table:
             Column(_("Indeks (%)"), "percent"),
             Column(_("Kategori"), width=18),
         ],
-        [[u.code, u.name, _percent(u.nilai), _category(u.kategori)] for u in board.urusan],
+        [[u.code, u.name, u.shown.nilai, u.shown.kategori_nama] for u in board.urusan],
     )
 
 
 def jpd_table(board: PemdaDashboard, filename: str) -> Table:
     rows: list[list[Cell]] = []
-    for jpd, entry, opd in board.jpd:
-        if entry is not None and entry.kategori:
-            status = _category(entry.kategori)
-        elif entry is not None and entry.is_complete:
+    for row in board.jpd:
+        if row.shown.kategori:
+            status = row.shown.kategori_nama
+        elif row.entry is not None and row.entry.is_complete:
             status = _("Tidak ada sasaran")
         else:
             status = _("Belum lengkap")
         rows.append(
             [
-                jpd.code,
-                jpd.name,
-                opd,
-                _percent(entry.capaian_penerima) if entry else None,
-                _percent(entry.capaian_mutu) if entry else None,
-                _percent(entry.nilai) if entry else None,
+                row.jpd.code,
+                row.jpd.name,
+                row.opd,
+                row.shown.capaian_penerima,
+                row.shown.capaian_mutu,
+                row.shown.nilai,
                 status,
             ]
         )
@@ -154,8 +145,8 @@ def trend_table(board: PemdaDashboard, filename: str) -> Table:
             [
                 r.year,
                 r.quarter,
-                _percent(r.nilai),
-                _category(r.kategori),
+                r.shown.nilai,
+                r.shown.kategori_nama,
                 r.jpd_complete,
                 r.jpd_total,
             ]
@@ -182,12 +173,31 @@ def ranking_table(rows: list[RankedRow], filename: str) -> Table:
                 position,
                 row.pemda.code,
                 row.pemda.name,
-                _percent(row.nilai),
-                _category(row.result.kategori) if row.result else "",
+                row.shown.nilai,
+                row.shown.kategori_nama,
                 row.result.jpd_complete if row.result else None,
                 row.result.jpd_total if row.result else None,
             ]
             for position, row in enumerate(rows, start=1)
+        ],
+    )
+
+
+def mutu_table(board: PemdaDashboard, filename: str) -> Table:
+    return Table(
+        _("Capaian item mutu"),
+        filename,
+        [
+            Column(_("JPD"), width=10),
+            Column(_("Item mutu"), width=60),
+            Column(_("Dibutuhkan"), "int", 12),
+            Column(_("Tersedia"), "int", 12),
+            Column(_("Capaian item (%)"), "percent", 14),
+            Column(_("Kekurangan"), "int", 12),
+        ],
+        [
+            [m.jpd_code, m.item_name, m.dibutuhkan, m.tersedia, m.capaian, m.kekurangan]
+            for m in board.mutu_items
         ],
     )
 
@@ -197,6 +207,7 @@ PEMDA_TABLES: dict[str, Callable[[PemdaDashboard, str], Table]] = {
     "jpd": jpd_table,
     "keterisian": completeness_table,
     "tren": trend_table,
+    "mutu": mutu_table,
 }
 
 
@@ -209,10 +220,7 @@ def xlsx_bytes(table: Table) -> bytes:
     workbook.set_properties({"title": table.title, "author": "Tuntas"})
     sheet = workbook.add_worksheet(table.title[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1})
-    formats = {
-        "percent": workbook.add_format({"num_format": "0.00"}),
-        "int": workbook.add_format({"num_format": "#,##0"}),
-    }
+    formats = {"int": workbook.add_format({"num_format": "#,##0"})}
     for col, column in enumerate(table.columns):
         sheet.write_string(0, col, column.header, header)
         sheet.set_column(col, col, column.width)
@@ -226,18 +234,28 @@ def xlsx_bytes(table: Table) -> bytes:
             elif column.kind == "int":
                 sheet.write_number(row_number, col, int(value), formats["int"])
             else:
-                sheet.write_number(row_number, col, float(value), formats["percent"])
+                # a percentage keeps the places its method shows (97,935 or 84,41)
+                places = _places(Decimal(value))
+                key = f"percent{places}"
+                if key not in formats:
+                    pattern = "0." + "0" * places if places else "0"
+                    formats[key] = workbook.add_format({"num_format": pattern})
+                sheet.write_number(row_number, col, float(value), formats[key])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
     workbook.close()
     return buffer.getvalue()
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -int(value.as_tuple().exponent))
+
+
 def _csv_cell(kind: Kind, value: Cell) -> str:
     if value is None:
         return ""
     if kind == "percent":
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return f"{Decimal(value):.{_places(Decimal(value))}f}".replace(".", ",")
     if kind == "int":
         return str(int(value))
     text = str(value)
@@ -277,7 +295,7 @@ def _check_format(fmt: str) -> None:
 
 @login_required
 def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpResponse:
-    """A table of the pemda dashboard: urusan, jpd, keterisian or tren."""
+    """A table of the pemda dashboard: urusan, jpd, keterisian, tren or mutu."""
     pemda = pemda_get_for_user(request, kode)
     build = PEMDA_TABLES.get(tabel)
     if build is None:

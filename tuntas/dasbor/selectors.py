@@ -10,8 +10,18 @@ from django.db.models import QuerySet
 
 from tuntas.akun.scope import Scope, pemda_readable
 from tuntas.katalog.models import Jpd, Urusan
+from tuntas.katalog.reference import DEFAULT_METHOD
 from tuntas.organisasi.models import JpdAssignment, Pemda
-from tuntas.pendataan.models import QuarterEntry, QuarterResult
+from tuntas.pendataan.models import MutuEntry, QuarterEntry, QuarterResult
+from tuntas.pendataan.selectors import (
+    EMPTY,
+    Shown,
+    jpd_shown,
+    methods_by_code,
+    result_shown,
+    urusan_shown,
+)
+from tuntas.perhitungan.engine import Method, mutu_items_short_first
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,44 @@ class OpdCompleteness:
 class UrusanRow:
     code: str
     name: str
-    nilai: Decimal | None
-    kategori: str
+    shown: Shown
+
+    @property
+    def nilai(self) -> Decimal | None:
+        return self.shown.nilai
+
+    @property
+    def kategori(self) -> str:
+        return self.shown.kategori
+
+
+@dataclass(frozen=True)
+class JpdRow:
+    jpd: Jpd
+    entry: QuarterEntry | None
+    opd: str
+    shown: Shown
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    year: int
+    quarter: int
+    shown: Shown
+    jpd_complete: int
+    jpd_total: int
+
+
+@dataclass(frozen=True)
+class MutuShort:
+    """A mutu item short of its need in the quarter, with its own percentage."""
+
+    jpd_code: str
+    item_name: str
+    dibutuhkan: int
+    tersedia: int
+    capaian: Decimal | None
+    kekurangan: int
 
 
 @dataclass(frozen=True)
@@ -38,23 +84,53 @@ class PemdaDashboard:
     pemda: Pemda
     year: int
     quarter: int
+    method: Method
     result: QuarterResult | None
+    index: Shown
     urusan: list[UrusanRow]
-    jpd: list[tuple[Jpd, QuarterEntry | None, str]]
+    jpd: list[JpdRow]
     completeness: list[OpdCompleteness]
-    trend: list[QuarterResult]
+    trend: list[TrendRow]
+    mutu_items: list[MutuShort]
+
+    @property
+    def mutu_short(self) -> list[MutuShort]:
+        return [m for m in self.mutu_items if m.kekurangan > 0]
+
+
+def mutu_items_ranked(pemda: Pemda, year: int, quarter: int, method: Method) -> list[MutuShort]:
+    """Every filled mutu item of the quarter's entries with its own percentage, the furthest
+    short of need first (one query; percentages through the engine, at the JPD precision)."""
+    rows = list(
+        MutuEntry.objects.filter(
+            pemda=pemda,
+            entry__year=year,
+            entry__quarter=quarter,
+            dibutuhkan__isnull=False,
+            tersedia__isnull=False,
+        )
+        .order_by("entry__jpd_id", "item__order")
+        .values_list("entry__jpd_id", "item__name", "tersedia", "dibutuhkan")
+    )
+    ranked = mutu_items_short_first([(t or 0, d or 0) for _, _, t, d in rows])
+    return [
+        MutuShort(
+            rows[r.index][0],
+            rows[r.index][1],
+            r.dibutuhkan,
+            r.tersedia,
+            method.show(r.capaian, "jpd"),
+            r.kekurangan,
+        )
+        for r in ranked
+    ]
 
 
 def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
+    method = pemda.scoring_method.to_method()
     result = QuarterResult.objects.filter(pemda=pemda, year=year, quarter=quarter).first()
-    urusan_values = result.urusan if result else {}
     urusan = [
-        UrusanRow(
-            u.code,
-            u.name,
-            Decimal(urusan_values[u.code]["nilai"]) if u.code in urusan_values else None,
-            urusan_values.get(u.code, {}).get("kategori", ""),
-        )
+        UrusanRow(u.code, u.name, urusan_shown(result, u.code, method))
         for u in Urusan.objects.order_by("code")
     ]
     jpd_list = list(Jpd.objects.filter(level=pemda.level).order_by("code"))
@@ -76,13 +152,29 @@ def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
         pemda=pemda,
         year=year,
         quarter=quarter,
+        method=method,
         result=result,
+        index=result_shown(result, method),
         urusan=urusan,
-        jpd=[(j, entries.get(j.code), opd_of.get(j.code, "—")) for j in jpd_list],
+        jpd=[
+            JpdRow(
+                j,
+                entries.get(j.code),
+                opd_of.get(j.code, "—"),
+                jpd_shown(
+                    entries.get(j.code), getattr(entries.get(j.code), "kategori", ""), method
+                ),
+            )
+            for j in jpd_list
+        ],
         completeness=[
             OpdCompleteness(name, n, complete.get(name, 0)) for name, n in sorted(assigned.items())
         ],
-        trend=trend,
+        trend=[
+            TrendRow(r.year, r.quarter, result_shown(r, method), r.jpd_complete, r.jpd_total)
+            for r in trend
+        ],
+        mutu_items=mutu_items_ranked(pemda, year, quarter, method),
     )
 
 
@@ -90,14 +182,16 @@ def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
 class RankedRow:
     pemda: Pemda
     result: QuarterResult | None
+    shown: Shown = EMPTY  # the region index as the pemda's method shows it
 
     @property
     def nilai(self) -> Decimal | None:
-        return self.result.nilai if self.result else None
+        return self.shown.nilai
 
 
 def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
-    """Pemda with their result for the period, best index first (no result last)."""
+    """Pemda with their result for the period, best index first (no result last); ranked on
+    the stored values, each shown at its own pemda's method's precision."""
     pemda_list = list(pemda_qs)  # type: ignore[call-overload]
     results = {
         r.pemda_id: r
@@ -105,8 +199,33 @@ def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
             pemda__in=[p.code for p in pemda_list], year=year, quarter=quarter
         )
     }
-    rows = [RankedRow(p, results.get(p.code)) for p in pemda_list]
-    return sorted(rows, key=lambda r: (r.nilai is None, -(r.nilai or 0), r.pemda.code))
+    methods = methods_by_code()
+    rows = [
+        RankedRow(
+            p,
+            results.get(p.code),
+            result_shown(results.get(p.code), methods[str(p.scoring_method_id)]),
+        )
+        for p in pemda_list
+    ]
+
+    def exact(row: RankedRow) -> Decimal:
+        return row.result.nilai if row.result and row.result.nilai is not None else Decimal(-1)
+
+    return sorted(rows, key=lambda r: (-exact(r), r.pemda.code))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Category codes and names for filters, in the default method's order, then any other
+    method's codes (names from the method data)."""
+    methods = methods_by_code()
+    default = methods.get(DEFAULT_METHOD) or next(iter(methods.values()))
+    seen = {b.code: b.name for b in default.bands}
+    for method in methods.values():
+        for _, table in ((None, method.bands), *method.urusan_bands):
+            for band in table:
+                seen.setdefault(band.code, band.name)
+    return list(seen.items())
 
 
 def province_kabkota(scope: Scope, province: Pemda) -> QuerySet[Pemda]:

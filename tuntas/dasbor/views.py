@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from tuntas.akun.models import Role
 from tuntas.akun.scope import pemda_get_for_user, request_scope
-from tuntas.dasbor.selectors import pemda_dashboard
+from tuntas.dasbor.selectors import category_choices, pemda_dashboard
 from tuntas.pendataan.selectors import current_period, year_choices
 from tuntas.penerima.selectors import registry_jpd_codes
 
@@ -54,7 +54,9 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
             "can_enter": not scope.is_read_only_in(pemda_obj),
             "can_admin": scope.can_admin(pemda_obj),
             "trend_labels": [f"TW{r.quarter} {r.year}" for r in board.trend],
-            "trend_values": [float(r.nilai) if r.nilai is not None else None for r in board.trend],
+            "trend_values": [
+                float(r.shown.nilai) if r.shown.nilai is not None else None for r in board.trend
+            ],
             "Role": Role,
             # JPD with a by-name registry for the year: linked to the drill-down (one query)
             "registry_jpd": registry_jpd_codes(pemda=pemda_obj, year=year),
@@ -113,6 +115,6 @@ def nasional(request: HttpRequest) -> HttpResponse:
             "urusan_code": urusan,
             "kategori_code": category,
             "urusan_list": Urusan.objects.order_by("code"),
-            "kategori_list": ["paripurna", "utama", "madya", "pratama", "muda", "belum"],
+            "kategori_list": category_choices(),
         },
     )

@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tuntas.perhitungan.engine import Band, Method
+from tuntas.perhitungan.engine import LEVELS, Band, Method, Precision
 
 
 class JpdLevel(models.TextChoices):
@@ -126,6 +126,10 @@ class ScoringMethod(models.Model):
     aggregation_daerah = models.CharField(_("agregasi daerah"), max_length=20)
     aggregation_mutu = models.CharField(_("agregasi mutu"), max_length=20, default="rasio_jumlah")
     bands = models.JSONField(_("kategori"))
+    urusan_bands = models.JSONField(_("kategori per urusan"), default=dict, blank=True)
+    precision = models.JSONField(_("tampilan angka"), default=dict)
+    base_code = models.CharField(_("turunan dari"), max_length=40, blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
     sources = models.JSONField(_("sumber"), default=dict)
     unconfirmed = models.JSONField(_("belum dikonfirmasi"), default=dict)
 
@@ -138,13 +142,25 @@ class ScoringMethod(models.Model):
         return self.name
 
     def to_method(self) -> Method:
+        """The engine's method (the same value the data files give: see ``catalog_sync``)."""
         return Method(
             code=self.code,
             name=self.name,
             weight_penerima=Fraction(self.weight_penerima),
             weight_mutu=Fraction(self.weight_mutu),
-            bands=tuple(Band(b["kode"], b["nama"], Fraction(b["minimal"])) for b in self.bands),
+            bands=_bands(self.bands),
             aggregation_urusan=self.aggregation_urusan,
             aggregation_daerah=self.aggregation_daerah,
             aggregation_mutu=self.aggregation_mutu,
+            precision=tuple(  # type: ignore[arg-type]
+                Precision(**self.precision[level]) if level in self.precision else Precision()
+                for level in LEVELS
+            ),
+            urusan_bands=tuple(
+                (code, _bands(table)) for code, table in sorted(self.urusan_bands.items())
+            ),
         )
+
+
+def _bands(rows: list[dict[str, str]]) -> tuple[Band, ...]:
+    return tuple(Band(b["kode"], b["nama"], Fraction(b["minimal"])) for b in rows)

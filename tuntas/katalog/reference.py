@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from tuntas.perhitungan.engine import Band, Method
+from tuntas.perhitungan.engine import LEVELS as SCORE_LEVELS
+from tuntas.perhitungan.engine import MAX_DECIMALS, ROUNDINGS, Band, Method, Precision
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIRST_YEAR = 2019  # first year of SPM under PP 2/2018
@@ -120,11 +121,16 @@ class JpdRef:
 
 @dataclass(frozen=True, slots=True)
 class MethodRef:
+    """A scoring method with, per rule (``bobot``, ``agregasi``, ``agregasi_mutu``,
+    ``kategori``, ``kategori.<urusan>``, ``tampilan``), its source and whether it is confirmed."""
+
     method: Method
     valid_from: int
     valid_until: int | None
     sources: dict[str, str]
     unconfirmed: dict[str, bool]
+    base: str | None = None  # the method this one varies (turunan_dari)
+    description: str | None = None
 
     @property
     def code(self) -> str:
@@ -477,34 +483,76 @@ def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) ->
     return result
 
 
-def _read_method(path: Path, reader: _Reader) -> MethodRef | None:
-    where = path.name
-    doc = reader.mapping(
-        _load_yaml(path, reader),
-        where,
-        {"kode", "nama", "berlaku_dari", "bobot", "agregasi", "kategori"},
-        {"berlaku_sampai"},
-    )
-    if doc is None:
-        return None
-    weights = reader.mapping(
-        doc.get("bobot"), f"{where}: bobot", {"penerima", "mutu", "sumber"}, {"belum_dikonfirmasi"}
-    )
-    agg = reader.mapping(
-        doc.get("agregasi"),
-        f"{where}: agregasi",
-        {"urusan", "daerah", "sumber"},
-        {"belum_dikonfirmasi", "mutu"},
-    )
-    cat = reader.mapping(
-        doc.get("kategori"), f"{where}: kategori", {"pita", "sumber"}, {"belum_dikonfirmasi"}
-    )
-    if weights is None or agg is None or cat is None:
-        return None
+METHOD_SECTIONS = ("bobot", "agregasi", "agregasi_mutu", "kategori", "tampilan")
+
+
+def _merge(base: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
+    """``variant`` over ``base``: mappings merged key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in variant.items():
+        old = merged.get(key)
+        merged[key] = (
+            _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return merged
+
+
+def _method_docs(paths: list[Path], reader: _Reader) -> dict[Path, dict[str, Any]]:
+    """Every method file as a mapping, a variant (``turunan_dari``) merged over its base."""
+    raw: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for path in paths:
+        doc = _load_yaml(path, reader)
+        if not isinstance(doc, dict):
+            reader.error(path.name, "harus berupa pemetaan (kunci: nilai)")
+            continue
+        raw[path.stem] = (path, doc)
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def resolve(code: str, seen: tuple[str, ...]) -> dict[str, Any] | None:
+        if code in resolved:
+            return resolved[code]
+        path, doc = raw[code]
+        base_code = doc.get("turunan_dari")
+        if base_code is None:
+            resolved[code] = doc
+            return doc
+        if base_code not in raw:
+            reader.error(path.name, f"'turunan_dari': metode '{base_code}' tidak ada")
+            return None
+        if base_code in seen:
+            reader.error(path.name, f"'turunan_dari' berputar: {' → '.join((*seen, base_code))}")
+            return None
+        for section in METHOD_SECTIONS:
+            part = doc.get(section)
+            must_cite = section != "kategori" or (isinstance(part, dict) and "pita" in part)
+            if isinstance(part, dict) and must_cite and "sumber" not in part:
+                reader.error(
+                    f"{path.name}: {section}",
+                    "bagian yang diubah metode turunan harus punya 'sumber' sendiri",
+                )
+        base = resolve(base_code, (*seen, base_code))
+        if base is None:
+            return None
+        inherited = {k: v for k, v in base.items() if k not in ("keterangan", "turunan_dari")}
+        resolved[code] = _merge(inherited, doc)
+        return resolved[code]
+
+    result = {}
+    for code, (path, _) in raw.items():
+        doc = resolve(code, (code,))
+        if doc is not None:
+            result[path] = doc
+    return result
+
+
+def _read_bands(raw: Any, where: str, reader: _Reader) -> tuple[Band, ...]:
     bands: list[Band] = []
-    for i, raw in enumerate(cat.get("pita") or []):
-        band_where = f"{where}: kategori.pita[{i}]"
-        band = reader.mapping(raw, band_where, {"kode", "nama", "minimal"})
+    if not isinstance(raw, list) or not raw:
+        reader.error(where, "'pita' harus daftar kategori yang tidak kosong")
+        return ()
+    for i, item in enumerate(raw):
+        band_where = f"{where}.pita[{i}]"
+        band = reader.mapping(item, band_where, {"kode", "nama", "minimal"})
         if band is not None:
             minimum = reader.decimal(band, "minimal", band_where)
             code, name = (
@@ -513,38 +561,118 @@ def _read_method(path: Path, reader: _Reader) -> MethodRef | None:
             )
             if minimum is not None and code and name:
                 bands.append(Band(code, name, Fraction(minimum)))
+    return tuple(bands)
+
+
+def _read_precision(raw: Any, where: str, reader: _Reader) -> Precision | None:
+    data = reader.mapping(raw, where, {"desimal", "pembulatan"})
+    if data is None:
+        return None
+    decimals = reader.integer(data, "desimal", where)
+    rounding = reader.choice(data, "pembulatan", where, ROUNDINGS)
+    if decimals is not None and not 0 <= decimals <= MAX_DECIMALS:
+        reader.error(where, f"'desimal' harus 0–{MAX_DECIMALS}")
+        return None
+    return Precision(decimals, rounding) if decimals is not None and rounding else None
+
+
+def _read_method(path: Path, doc: dict[str, Any], reader: _Reader) -> MethodRef | None:
+    where = path.name
+    cited = {"sumber"}
+    optional = {"belum_dikonfirmasi"}
+    if (
+        reader.mapping(
+            doc,
+            where,
+            {"kode", "nama", "berlaku_dari", *METHOD_SECTIONS},
+            {"berlaku_sampai", "turunan_dari", "keterangan"},
+        )
+        is None
+    ):
+        return None
+    weights = reader.mapping(
+        doc.get("bobot"), f"{where}: bobot", {"penerima", "mutu"} | cited, optional
+    )
+    agg = reader.mapping(
+        doc.get("agregasi"), f"{where}: agregasi", {"urusan", "daerah"} | cited, optional
+    )
+    agg_mutu = reader.mapping(
+        doc.get("agregasi_mutu"), f"{where}: agregasi_mutu", {"cara"} | cited, optional
+    )
+    cat = reader.mapping(
+        doc.get("kategori"), f"{where}: kategori", {"pita"} | cited, optional | {"per_urusan"}
+    )
+    shown = reader.mapping(
+        doc.get("tampilan"), f"{where}: tampilan", set(SCORE_LEVELS) | cited, optional
+    )
+    if None in (weights, agg, agg_mutu, cat, shown):
+        return None
+    assert weights is not None and agg is not None and agg_mutu is not None
+    assert cat is not None and shown is not None
+    sections: dict[str, dict[str, Any]] = {
+        "bobot": weights,
+        "agregasi": agg,
+        "agregasi_mutu": agg_mutu,
+        "kategori": cat,
+    }
+    bands = _read_bands(cat.get("pita"), f"{where}: kategori", reader)
+    urusan_bands: list[tuple[str, tuple[Band, ...]]] = []
+    per_urusan = cat.get("per_urusan") or {}
+    if not isinstance(per_urusan, dict):
+        reader.error(f"{where}: kategori.per_urusan", "harus pemetaan kode urusan → kategori")
+        per_urusan = {}
+    for urusan_code, raw in per_urusan.items():
+        u_where = f"{where}: kategori.per_urusan.{urusan_code}"
+        if not URUSAN_CODE.match(str(urusan_code)):
+            reader.error(u_where, f"kode urusan '{urusan_code}' tidak sah (1.01–1.06)")
+        table = reader.mapping(raw, u_where, {"pita"} | cited, optional)
+        if table is not None:
+            urusan_bands.append((str(urusan_code), _read_bands(table.get("pita"), u_where, reader)))
+            sections[f"kategori.{urusan_code}"] = table
+    precision = tuple(
+        _read_precision(shown.get(level), f"{where}: tampilan.{level}", reader)
+        for level in SCORE_LEVELS
+    )
+    sections["tampilan"] = shown
     w_penerima = reader.decimal(weights, "penerima", f"{where}: bobot")
     w_mutu = reader.decimal(weights, "mutu", f"{where}: bobot")
     code = reader.text(doc, "kode", where)
     name = reader.text(doc, "nama", where)
     valid_from = reader.integer(doc, "berlaku_dari", where)
     valid_until = reader.integer(doc, "berlaku_sampai", where, nullable=True)
-    if None in (w_penerima, w_mutu, code, name, valid_from):
+    for section, data in sections.items():
+        reader.text(data, "sumber", f"{where}: {section}")
+        reader.boolean(data, "belum_dikonfirmasi", f"{where}: {section}")
+    if None in (w_penerima, w_mutu, code, name, valid_from, *precision):
         return None
     assert w_penerima is not None and w_mutu is not None and code and name and valid_from
+    p_jpd, p_urusan, p_daerah = (p for p in precision if p is not None)
     try:
         method = Method(
             code=code,
             name=name,
             weight_penerima=Fraction(w_penerima),
             weight_mutu=Fraction(w_mutu),
-            bands=tuple(bands),
+            bands=bands,
             aggregation_urusan=str(agg.get("urusan")),
             aggregation_daerah=str(agg.get("daerah")),
-            aggregation_mutu=str(agg.get("mutu", "rasio_jumlah")),
+            aggregation_mutu=str(agg_mutu.get("cara")),
+            precision=(p_jpd, p_urusan, p_daerah),
+            urusan_bands=tuple(urusan_bands),
         )
     except ValueError as exc:
         reader.error(where, str(exc))
         return None
     if path.stem != code:
         reader.error(where, f"nama berkas harus {code}.yaml")
-    sections = {"bobot": weights, "agregasi": agg, "kategori": cat}
     return MethodRef(
         method=method,
         valid_from=valid_from,
         valid_until=valid_until,
         sources={k: " ".join(str(v.get("sumber", "")).split()) for k, v in sections.items()},
         unconfirmed={k: bool(v.get("belum_dikonfirmasi", False)) for k, v in sections.items()},
+        base=doc.get("turunan_dari"),
+        description=reader.text(doc, "keterangan", where, nullable=True),
     )
 
 
@@ -570,8 +698,8 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
                     f"urusan {u}", f"nomor JPD {letter} tidak berurutan dari 01: {numbers}"
                 )
     methods: dict[str, MethodRef] = {}
-    for path in sorted((data_dir / "metode").glob("*.yaml")):
-        method = _read_method(path, reader)
+    for path, doc in _method_docs(sorted((data_dir / "metode").glob("*.yaml")), reader).items():
+        method = _read_method(path, doc, reader)
         if method is not None:
             methods[method.code] = method
     if DEFAULT_METHOD not in methods:

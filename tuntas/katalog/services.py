@@ -7,6 +7,7 @@ from django.db import transaction
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod, Urusan
 from tuntas.katalog.reference import Catalog, JpdVersionRef
+from tuntas.perhitungan.engine import LEVELS, Band
 
 
 def _eligibility(version: JpdVersionRef) -> dict[str, object] | None:
@@ -19,6 +20,17 @@ def _eligibility(version: JpdVersionRef) -> dict[str, object] | None:
         "satuan_usia": e.age_unit,
         "jenis_kelamin": e.sex,
     }
+
+
+def _bands(bands: tuple[Band, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "kode": b.code,
+            "nama": b.name,
+            "minimal": str(Decimal(b.minimum.numerator) / b.minimum.denominator),
+        }
+        for b in bands
+    ]
 
 
 @transaction.atomic
@@ -106,14 +118,14 @@ def catalog_sync(*, catalog: Catalog) -> dict[str, int]:
                 "aggregation_urusan": m.method.aggregation_urusan,
                 "aggregation_daerah": m.method.aggregation_daerah,
                 "aggregation_mutu": m.method.aggregation_mutu,
-                "bands": [
-                    {
-                        "kode": b.code,
-                        "nama": b.name,
-                        "minimal": str(Decimal(b.minimum.numerator) / b.minimum.denominator),
-                    }
-                    for b in m.method.bands
-                ],
+                "bands": _bands(m.method.bands),
+                "urusan_bands": {code: _bands(table) for code, table in m.method.urusan_bands},
+                "precision": {
+                    level: {"decimals": p.decimals, "rounding": p.rounding}
+                    for level, p in zip(LEVELS, m.method.precision, strict=True)
+                },
+                "base_code": m.base or "",
+                "description": m.description or "",
                 "sources": m.sources,
                 "unconfirmed": m.unconfirmed,
             },

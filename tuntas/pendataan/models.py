@@ -81,10 +81,11 @@ class QuarterEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # stored results (truncated to 2 decimals for display; categories from exact values)
-    capaian_penerima = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    capaian_mutu = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    nilai = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # stored results: the engine's values truncated to 6 decimals (perhitungan.engine.stored),
+    # shown at the pemda's method's precision; categories decided on the exact values
+    capaian_penerima = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    capaian_mutu = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    nilai = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     kategori = models.CharField(max_length=20, blank=True)
     is_complete = models.BooleanField(default=False)
 
@@ -120,11 +121,14 @@ class QuarterResult(models.Model):
     pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=QUARTERS)
-    nilai = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    nilai = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     kategori = models.CharField(max_length=20, blank=True)
-    urusan = models.JSONField(default=dict)  # {"1.01": {"nilai": "84.41", "kategori": "madya"}}
+    # {"1.01": {"nilai": "84.410000", "kategori": "madya"}}
+    urusan = models.JSONField(default=dict)
     jpd_total = models.PositiveSmallIntegerField(default=0)
     jpd_complete = models.PositiveSmallIntegerField(default=0)
+    # the scoring method (Method.fingerprint) the stored values were computed with
+    method_fingerprint = models.CharField(max_length=16, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from itertools import islice
 from typing import Any, cast
 
@@ -40,11 +39,19 @@ from django.utils import timezone
 
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, MutuKind, ScoringMethod
+from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.models import AnnualTarget, MutuEntry, QuarterEntry, QuarterResult
 from tuntas.pendataan.selectors import current_period
-from tuntas.pendataan.services import Computed, entry_compute, suggested_need, target_set
-from tuntas.perhitungan.engine import Method, aggregate, truncate2
+from tuntas.pendataan.services import (
+    Computed,
+    entry_compute,
+    entry_result_fields,
+    quarter_result_fields,
+    suggested_need,
+    target_set,
+)
+from tuntas.perhitungan.engine import Method
 from tuntas.wilayah.models import Kind, Level, Region
 
 DEMO_PROVINCES = ("32", "36")  # Jawa Barat, Banten: the provinces of the source documents' regions
@@ -245,21 +252,19 @@ class _Catalog:
         self.jpd: dict[str, list[Jpd]] = {"provinsi": [], "kabkota": []}
         for jpd in Jpd.objects.order_by("code"):
             self.jpd[jpd.level].append(jpd)
-        versions: dict[str, list[JpdVersion]] = {}
-        for version in JpdVersion.objects.order_by("jpd", "valid_from").prefetch_related(
-            models.Prefetch("mutu_items", queryset=MutuItem.objects.order_by("order"))
-        ):
-            versions.setdefault(version.jpd_id, []).append(version)
+        prefetched = Jpd.objects.prefetch_related(
+            models.Prefetch(
+                "versions",
+                queryset=JpdVersion.objects.prefetch_related(
+                    models.Prefetch("mutu_items", queryset=MutuItem.objects.order_by("order"))
+                ),
+            )
+        )
         self.items: dict[tuple[str, int], list[MutuItem]] = {}
-        for year in set(years):
-            for code, found in versions.items():
-                # the same choice as katalog.selectors.jpd_version_for_year (first valid one)
-                valid = [
-                    v
-                    for v in found
-                    if v.valid_from <= year and (v.valid_until is None or v.valid_until >= year)
-                ]
-                self.items[(code, year)] = list(valid[0].mutu_items.all()) if valid else []
+        for jpd in prefetched:
+            for year in set(years):
+                version = jpd_version_for_year(jpd=jpd, year=year)
+                self.items[(jpd.code, year)] = list(version.mutu_items.all()) if version else []
         self.methods = {m.code: m.to_method() for m in ScoringMethod.objects.all()}
 
 
@@ -387,21 +392,6 @@ def _plan_year(
     return plans
 
 
-def entry_result_fields(computed: Computed) -> dict[str, Any]:
-    """The stored result columns of an entry, as ``services._store_entry_result`` sets them."""
-    return {
-        "capaian_penerima": _stored(computed.capaian_penerima),
-        "capaian_mutu": _stored(computed.capaian_mutu),
-        "nilai": _stored(computed.nilai),
-        "kategori": computed.kategori_code,
-        "is_complete": computed.complete,
-    }
-
-
-def _stored(value: Fraction | None) -> Decimal | None:
-    return None if value is None else truncate2(value)
-
-
 def quarter_result_build(
     *,
     pemda: Pemda,
@@ -412,35 +402,12 @@ def quarter_result_build(
     computed: dict[str, Computed],
 ) -> QuarterResult:
     """The pemda's quarter index from its entries' computations (``computed``: JPD code →
-    ``entry_compute`` of the stored entry), as ``services.quarter_result_recompute`` stores it
-    — the seeding test holds the two to the same values."""
-    per_urusan: dict[str, list[Fraction]] = {}
-    complete = 0
-    for jpd in jpd_list:
-        entry = computed.get(jpd.code)
-        if entry is None or not entry.complete:
-            continue
-        complete += 1
-        if entry.nilai is not None:
-            per_urusan.setdefault(jpd.urusan_id, []).append(entry.nilai)
-    urusan_values = {u: aggregate(v, method.aggregation_urusan) for u, v in per_urusan.items()}
-    total = aggregate(
-        (v for v in urusan_values.values() if v is not None), method.aggregation_daerah
+    ``entry_compute`` of the stored entry), through the same function
+    ``services.quarter_result_recompute`` stores."""
+    fields = quarter_result_fields(
+        method=method, jpd_list=[(j.code, j.urusan_id) for j in jpd_list], computed=computed
     )
-    return QuarterResult(
-        pemda=pemda,
-        year=year,
-        quarter=quarter,
-        nilai=_stored(total),
-        kategori=method.category(total).code if total is not None else "",
-        urusan={
-            u: {"nilai": str(truncate2(v)), "kategori": method.category(v).code}
-            for u, v in sorted(urusan_values.items())
-            if v is not None
-        },
-        jpd_total=len(jpd_list),
-        jpd_complete=complete,
-    )
+    return QuarterResult(pemda=pemda, year=year, quarter=quarter, **fields)
 
 
 # --- bulk writing --------------------------------------------------------------------------
@@ -595,7 +562,11 @@ def _seed_chunk(
                         for (_, need), available in zip(plan.needs, plan.available[q], strict=True)
                     ]
                     computed = entry_compute(
-                        method=method, sasaran=plan.sasaran, terlayani=plan.terlayani[q], mutu=mutu
+                        method=method,
+                        urusan=plan.jpd.urusan_id,
+                        sasaran=plan.sasaran,
+                        terlayani=plan.terlayani[q],
+                        mutu=mutu,
                     )
                     by_quarter[q][plan.jpd.code] = computed
                     result = entry_result_fields(computed)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Protocol
 
-from tuntas.katalog.models import Jpd
+from tuntas.katalog.models import Jpd, MutuItem, ScoringMethod
 from tuntas.organisasi.models import JpdAssignment, Pemda
-from tuntas.pendataan.models import AnnualTarget, QuarterEntry
+from tuntas.pendataan.models import AnnualTarget, MutuEntry, QuarterEntry, QuarterResult
+from tuntas.perhitungan.engine import Method, mutu_items_short_first
 
 FIRST_YEAR = 2019
 
@@ -25,6 +29,113 @@ def year_choices(today: date | None = None) -> list[int]:
     return list(range(today.year, FIRST_YEAR - 1, -1))
 
 
+# --- scores as the pemda's scoring method shows them ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A stored or computed score at the method's display precision, with its category's name
+    from the method (never from a copy): what every page, file and API answer shows."""
+
+    capaian_penerima: Decimal | None
+    capaian_mutu: Decimal | None
+    nilai: Decimal | None
+    kategori: str
+    kategori_nama: str
+
+
+class _Scored(Protocol):
+    @property
+    def capaian_penerima(self) -> Decimal | Fraction | None: ...
+    @property
+    def capaian_mutu(self) -> Decimal | Fraction | None: ...
+    @property
+    def nilai(self) -> Decimal | Fraction | None: ...
+
+
+EMPTY = Shown(None, None, None, "", "")
+
+
+def jpd_shown(scored: _Scored | None, kategori: str, method: Method) -> Shown:
+    """A JPD's capaian and nilai (stored entry or live computation) at the method's precision."""
+    if scored is None:
+        return EMPTY
+    return Shown(
+        method.show(scored.capaian_penerima, "jpd"),
+        method.show(scored.capaian_mutu, "jpd"),
+        method.show(scored.nilai, "jpd"),
+        kategori,
+        method.band_name(kategori),
+    )
+
+
+def value_shown(
+    value: Decimal | Fraction | None, kategori: str, level: str, method: Method
+) -> Shown:
+    """An urusan (``level="urusan"``) or region (``"daerah"``) value."""
+    return Shown(None, None, method.show(value, level), kategori, method.band_name(kategori))
+
+
+def result_shown(result: QuarterResult | None, method: Method) -> Shown:
+    return value_shown(result.nilai, result.kategori, "daerah", method) if result else EMPTY
+
+
+def urusan_shown(result: QuarterResult | None, code: str, method: Method) -> Shown:
+    found = (result.urusan if result else {}).get(code)
+    if not found:
+        return EMPTY
+    return value_shown(Decimal(found["nilai"]), found["kategori"], "urusan", method)
+
+
+def methods_by_code() -> dict[str, Method]:
+    """Every scoring method as the engine uses it (one query; for lists of many pemda)."""
+    return {m.code: m.to_method() for m in ScoringMethod.objects.all()}
+
+
+@dataclass(frozen=True)
+class MutuItemShown:
+    item: MutuItem
+    dibutuhkan: int | None
+    tersedia: int | None
+    capaian: Decimal | None  # the item's own percentage (capped at 100), at the JPD precision
+    kekurangan: int | None
+
+
+def mutu_items_shown(
+    items: list[MutuItem], values: dict[int, tuple[int | None, int | None]], method: Method
+) -> list[MutuItemShown]:
+    """Each mutu item with its own percentage, the items furthest short of need first (through
+    the engine); items not yet filled come last, in catalog order."""
+    filled = [i for i in items if None not in values.get(i.pk, (None, None))]
+    ranked = mutu_items_short_first([(values[i.pk][1] or 0, values[i.pk][0] or 0) for i in filled])
+    rows = [
+        MutuItemShown(
+            filled[r.index],
+            r.dibutuhkan,
+            r.tersedia,
+            method.show(r.capaian, "jpd"),
+            r.kekurangan,
+        )
+        for r in ranked
+    ]
+    rows += [
+        MutuItemShown(i, *values.get(i.pk, (None, None)), None, None)
+        for i in items
+        if i not in filled
+    ]
+    return rows
+
+
+def entry_mutu_values(entry: QuarterEntry | None) -> dict[int, tuple[int | None, int | None]]:
+    """item id → (dibutuhkan, tersedia) of a stored entry."""
+    if entry is None:
+        return {}
+    return {m.item_id: (m.dibutuhkan, m.tersedia) for m in MutuEntry.objects.filter(entry=entry)}
+
+
+# --- entry list ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class EntryRow:
     jpd: Jpd
@@ -32,11 +143,13 @@ class EntryRow:
     opd_name: str
     sasaran: int | None
     entry: QuarterEntry | None
+    shown: Shown = EMPTY
 
 
 def entry_rows(pemda: Pemda, year: int, quarter: int) -> list[EntryRow]:
-    """Every JPD of the pemda's level with its pengampu, target and entry (a fixed number of
-    queries, whatever the number of JPD)."""
+    """Every JPD of the pemda's level with its pengampu, target, entry and score as shown (a
+    fixed number of queries, whatever the number of JPD)."""
+    method = pemda.scoring_method.to_method()
     jpd_list = list(Jpd.objects.filter(level=pemda.level).select_related("urusan").order_by("code"))
     assignments = {
         a.jpd_id: a for a in JpdAssignment.objects.filter(pemda=pemda).select_related("opd")
@@ -57,6 +170,9 @@ def entry_rows(pemda: Pemda, year: int, quarter: int) -> list[EntryRow]:
                 opd_name=assignment.opd.name if assignment else "—",
                 sasaran=targets.get(jpd.code),
                 entry=entries.get(jpd.code),
+                shown=jpd_shown(
+                    entries.get(jpd.code), getattr(entries.get(jpd.code), "kategori", ""), method
+                ),
             )
         )
     return rows

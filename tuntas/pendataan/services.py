@@ -25,12 +25,15 @@ from tuntas.pendataan.models import (
     TargetRevision,
 )
 from tuntas.perhitungan.engine import (
+    JpdInput,
     Method,
-    aggregate,
+    MutuItemResult,
+    aggregate_region,
     capaian_mutu_items,
     capaian_penerima,
-    nilai_jpd,
-    truncate2,
+    hitung_jpd,
+    mutu_items_short_first,
+    stored,
 )
 
 
@@ -77,6 +80,8 @@ class Computed:
     kategori_name: str
     complete: bool
     warnings: tuple[str, ...]
+    # each mutu item with its own percentage, the furthest short of need first (complete items)
+    items_short_first: tuple[MutuItemResult, ...] = ()
 
 
 def mutu_items_for(*, jpd: Jpd, year: int) -> list[MutuItem]:
@@ -94,45 +99,94 @@ def suggested_need(item: MutuItem, sasaran: int | None) -> int | None:
 def entry_compute(
     *,
     method: Method,
+    urusan: str,
     sasaran: int | None,
     terlayani: int | None,
     mutu: list[tuple[int | None, int | None]],
 ) -> Computed:
-    """What the engine makes of the numbers so far (used live while typing, and on save)."""
+    """What the engine makes of the numbers so far (used live while typing, and on save).
+
+    ``mutu`` holds ``(dibutuhkan, tersedia)`` per item; a value not yet filled is ``None``.
+    """
     warnings: list[str] = []
+    if sasaran == 0 and terlayani is not None and terlayani > 0:
+        message = gettext("Terlayani lebih dari 0 padahal sasaran 0.")
+        return Computed(None, None, None, "", "", False, (message,))
+    shown_items = tuple(
+        mutu_items_short_first([(t or 0, d or 0) for d, t in mutu])
+        if all(d is not None and t is not None for d, t in mutu)
+        else ()
+    )
+    mutu_complete = all(d is not None and t is not None for d, t in mutu)
+    complete = sasaran is not None and terlayani is not None and mutu_complete
+    if complete:
+        assert sasaran is not None and terlayani is not None
+        result = hitung_jpd(
+            JpdInput(
+                "", urusan, sasaran, terlayani, 0, 0, tuple((t or 0, d or 0) for d, t in mutu)
+            ),
+            method,
+        )
+        band = result.kategori
+        return Computed(
+            result.capaian_penerima,
+            result.capaian_mutu,
+            result.nilai,
+            band.code if band else "",
+            band.name if band else "",
+            True,
+            result.peringatan,
+            shown_items,
+        )
+    # partial: what can already be computed
     penerima: Fraction | None = None
     if sasaran is not None and terlayani is not None:
-        if sasaran == 0 and terlayani > 0:
-            return Computed(
-                None,
-                None,
-                None,
-                "",
-                "",
-                False,
-                (gettext("Terlayani lebih dari 0 padahal sasaran 0."),),
-            )
         penerima, w = capaian_penerima(terlayani, sasaran)
         warnings += w
-    mutu_complete = all(d is not None and t is not None for d, t in mutu)
     mutu_value: Fraction | None = None
     if mutu_complete:
         mutu_value, w = capaian_mutu_items(
             [(t or 0, d or 0) for d, t in mutu], method.aggregation_mutu
         )
         warnings += w
-    complete = sasaran is not None and terlayani is not None and mutu_complete
-    if sasaran == 0 and terlayani == 0:
-        return Computed(None, None, None, "", "", complete, tuple(warnings))
-    if penerima is None or mutu_value is None:
-        return Computed(penerima, mutu_value, None, "", "", False, tuple(warnings))
-    nilai = nilai_jpd(penerima, mutu_value, method)
-    band = method.category(nilai)
-    return Computed(penerima, mutu_value, nilai, band.code, band.name, complete, tuple(warnings))
+    return Computed(penerima, mutu_value, None, "", "", False, tuple(warnings), shown_items)
+
+
+def entry_result_fields(computed: Computed) -> dict[str, object]:
+    """The stored result columns of an entry (the engine's values, as stored)."""
+    return {
+        "capaian_penerima": _d(computed.capaian_penerima),
+        "capaian_mutu": _d(computed.capaian_mutu),
+        "nilai": _d(computed.nilai),
+        "kategori": computed.kategori_code,
+        "is_complete": computed.complete,
+    }
+
+
+def quarter_result_fields(
+    *, method: Method, jpd_list: list[tuple[str, str]], computed: dict[str, Computed]
+) -> dict[str, object]:
+    """A pemda's quarter index from its entries' computations: ``jpd_list`` holds every
+    ``(JPD code, urusan)`` of the pemda's level, ``computed`` what :func:`entry_compute` made of
+    each stored entry. Only complete JPD with a target count (one engine aggregation)."""
+    complete = [(u, computed[c]) for c, u in jpd_list if c in computed and computed[c].complete]
+    region = aggregate_region(((u, c.nilai) for u, c in complete), method)
+    return {
+        "nilai": _d(region.daerah.nilai),
+        "kategori": region.daerah.kategori.code if region.daerah.kategori else "",
+        "urusan": {
+            g.kode: {"nilai": str(stored(g.nilai)), "kategori": g.kategori.code}
+            for g in sorted(region.urusan, key=lambda g: g.kode)
+            if g.nilai is not None and g.kategori is not None
+        },
+        "jpd_total": len(jpd_list),
+        "jpd_complete": len(complete),
+        "method_fingerprint": method.fingerprint,
+    }
 
 
 def _d(value: Fraction | None) -> Decimal | None:
-    return None if value is None else truncate2(value)
+    return None if value is None else stored(value)
 
 
 def _validate(data: EntryInput, sasaran: int | None, items: list[MutuItem]) -> None:
@@ -226,15 +280,13 @@ def _store_entry_result(
     values = {m.item_id: (m.dibutuhkan, m.tersedia) for m in MutuEntry.objects.filter(entry=entry)}
     computed = entry_compute(
         method=method,
+        urusan=entry.jpd.urusan_id,
         sasaran=sasaran,
         terlayani=entry.terlayani,
         mutu=[values.get(i.pk, (None, None)) for i in items],
     )
-    entry.capaian_penerima = _d(computed.capaian_penerima)
-    entry.capaian_mutu = _d(computed.capaian_mutu)
-    entry.nilai = _d(computed.nilai)
-    entry.kategori = computed.kategori_code
-    entry.is_complete = computed.complete
+    for name, value in entry_result_fields(computed).items():
+        setattr(entry, name, value)
     entry.save()
 
 
@@ -310,54 +362,67 @@ def target_set(
 
 
 def quarter_result_recompute(*, pemda: Pemda, year: int, quarter: int) -> QuarterResult:
-    """Recompute the pemda's urusan and region index for a quarter from the stored entries.
-
-    Only complete JPD with a target count; means are taken on exact values.
-    """
+    """Recompute the pemda's urusan and region index for a quarter from the stored entries."""
     method = pemda.scoring_method.to_method()
-    jpd_codes = list(Jpd.objects.filter(level=pemda.level).values_list("code", "urusan_id"))
+    jpd_list = list(Jpd.objects.filter(level=pemda.level).values_list("code", "urusan_id"))
     targets = dict(
         AnnualTarget.objects.filter(pemda=pemda, year=year).values_list("jpd_id", "sasaran")
     )
-    entries = {
-        e.jpd_id: e
-        for e in QuarterEntry.objects.filter(
-            pemda=pemda, year=year, quarter=quarter
-        ).prefetch_related("mutu")
-    }
-    per_urusan: dict[str, list[Fraction]] = {}
-    complete = 0
-    for code, urusan in jpd_codes:
-        entry = entries.get(code)
-        if entry is None or not entry.is_complete:
-            continue
-        complete += 1
-        computed = entry_compute(
+    entries = QuarterEntry.objects.filter(pemda=pemda, year=year, quarter=quarter)
+    urusan_of = dict(jpd_list)
+    computed = {
+        e.jpd_id: entry_compute(
             method=method,
-            sasaran=targets.get(code),
-            terlayani=entry.terlayani,
-            mutu=[(m.dibutuhkan, m.tersedia) for m in entry.mutu.all()],
+            urusan=urusan_of.get(e.jpd_id, ""),
+            sasaran=targets.get(e.jpd_id),
+            terlayani=e.terlayani,
+            mutu=[(m.dibutuhkan, m.tersedia) for m in e.mutu.all()],
         )
-        if computed.nilai is not None:
-            per_urusan.setdefault(urusan, []).append(computed.nilai)
-    urusan_values = {u: aggregate(v, method.aggregation_urusan) for u, v in per_urusan.items()}
-    total = aggregate(
-        (v for v in urusan_values.values() if v is not None), method.aggregation_daerah
-    )
+        for e in entries.prefetch_related("mutu")
+        if e.is_complete
+    }
     result, _ = QuarterResult.objects.update_or_create(
         pemda=pemda,
         year=year,
         quarter=quarter,
-        defaults={
-            "nilai": _d(total),
-            "kategori": method.category(total).code if total is not None else "",
-            "urusan": {
-                u: {"nilai": str(truncate2(v)), "kategori": method.category(v).code}
-                for u, v in sorted(urusan_values.items())
-                if v is not None
-            },
-            "jpd_total": len(jpd_codes),
-            "jpd_complete": complete,
-        },
+        defaults=quarter_result_fields(method=method, jpd_list=jpd_list, computed=computed),
     )
     return result
+
+
+@transaction.atomic
+def results_recompute(*, pemda: Pemda, year: int | None = None) -> int:
+    """Recompute every stored result of a pemda (or one year of it) with its scoring method in
+    force: each entry's values, then each quarter's index. Returns the quarters recomputed."""
+    method = pemda.scoring_method.to_method()
+    periods = QuarterEntry.objects.filter(pemda=pemda)
+    if year is not None:
+        periods = periods.filter(year=year)
+    done = 0
+    for y, q in sorted(set(periods.values_list("year", "quarter"))):
+        targets = dict(
+            AnnualTarget.objects.filter(pemda=pemda, year=y).values_list("jpd_id", "sasaran")
+        )
+        items_of: dict[str, list[MutuItem]] = {}
+        for entry in QuarterEntry.objects.filter(pemda=pemda, year=y, quarter=q).select_related(
+            "jpd"
+        ):
+            if entry.jpd_id not in items_of:
+                items_of[entry.jpd_id] = mutu_items_for(jpd=entry.jpd, year=y)
+            _store_entry_result(entry, method, targets.get(entry.jpd_id), items_of[entry.jpd_id])
+        quarter_result_recompute(pemda=pemda, year=y, quarter=q)
+        done += 1
+    return done
+
+
+def results_recompute_stale() -> dict[str, int]:
+    """Recompute the results of every pemda whose stored quarters were computed with another
+    scoring method than the one in force (its data changed, or the pemda changed method):
+    ``tuntas init`` calls it after loading the catalog. Returns quarters recomputed per pemda."""
+    done: dict[str, int] = {}
+    for pemda in Pemda.objects.select_related("scoring_method").order_by("code"):
+        fingerprint = pemda.scoring_method.to_method().fingerprint
+        stale = QuarterResult.objects.filter(pemda=pemda).exclude(method_fingerprint=fingerprint)
+        if stale.exists():
+            done[pemda.code] = results_recompute(pemda=pemda)
+    return done

@@ -19,6 +19,8 @@ from tuntas.pendataan.selectors import (
     assignment_opd_id,
     entry_rows,
     jpd_get_for_pemda,
+    jpd_shown,
+    mutu_items_shown,
     year_choices,
 )
 from tuntas.pendataan.services import (
@@ -164,7 +166,7 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
                 )
                 for i in items
             ],
-            "hasil": _preview(pemda, form, items, sasaran),
+            **_preview(pemda, jpd_obj, form, items, sasaran),
             # by-name registry counts offered as this quarter's numbers (None: no list)
             "registry": registry_counts(
                 pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw, target=sasaran
@@ -174,8 +176,12 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
     )
 
 
-def _preview(pemda: Pemda, form: EntryForm, items: list[Any], sasaran: int | None) -> Any:
-    """Compute from whatever is valid in the form (bound or initial)."""
+def _preview(
+    pemda: Pemda, jpd: Jpd, form: EntryForm, items: list[Any], sasaran: int | None
+) -> dict[str, Any]:
+    """Compute from whatever is valid in the form (bound or initial): the result as the pemda's
+    method shows it (``hasil``), the engine's notes (``hitung``) and each mutu item's own
+    percentage, the items short of need first (``item_mutu``)."""
     if form.is_bound:
         values = (
             {name: form.cleaned_data.get(name) for name in form.fields}
@@ -184,15 +190,23 @@ def _preview(pemda: Pemda, form: EntryForm, items: list[Any], sasaran: int | Non
         )
     else:
         values = dict(form.initial)
-    return entry_compute(
-        method=pemda.scoring_method.to_method(),
+    method = pemda.scoring_method.to_method()
+    mutu = {
+        i.pk: (values.get(f"mutu_{i.pk}_dibutuhkan"), values.get(f"mutu_{i.pk}_tersedia"))
+        for i in items
+    }
+    computed = entry_compute(
+        method=method,
+        urusan=jpd.urusan_id,
         sasaran=sasaran,
         terlayani=values.get("terlayani"),
-        mutu=[
-            (values.get(f"mutu_{i.pk}_dibutuhkan"), values.get(f"mutu_{i.pk}_tersedia"))
-            for i in items
-        ],
+        mutu=[mutu[i.pk] for i in items],
     )
+    return {
+        "hasil": jpd_shown(computed, computed.kategori_code, method),
+        "hitung": computed,
+        "item_mutu": mutu_items_shown(items, mutu, method),
+    }
 
 
 @login_required
@@ -210,7 +224,7 @@ def entry_preview(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str
         request,
         "pendataan/_hasil.html",
         {
-            "hasil": _preview(pemda, form, items, target.sasaran if target else None),
+            **_preview(pemda, jpd_obj, form, items, target.sasaran if target else None),
             "errors": form.errors,
             "target": target,
         },

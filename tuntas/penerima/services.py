@@ -8,12 +8,12 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion
+from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
 from tuntas.penerima.crypto import data_keys
 from tuntas.penerima.importer import CHUNK_SIZE, ErrorReport, ImportSummary, Sink, run_import
@@ -26,13 +26,9 @@ class ImportArgumentError(DomainError):
     """The import cannot start: wrong JPD for the pemda, no catalog version for the year, ..."""
 
 
-def jpd_version_for_year(*, jpd: Jpd, year: int) -> JpdVersion:
-    version = (
-        JpdVersion.objects.filter(jpd=jpd, valid_from__lte=year)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=year))
-        .order_by("-valid_from")
-        .first()
-    )
+def jpd_version_required(*, jpd: Jpd, year: int) -> JpdVersion:
+    """The catalog's version of ``jpd`` for ``year``; an import needs one."""
+    version = jpd_version_for_year(jpd=jpd, year=year)
     if version is None:
         raise ImportArgumentError(
             f"JPD {jpd.code} tidak berlaku pada tahun {year} menurut katalog."
@@ -45,7 +41,7 @@ def _validator(*, pemda: Pemda, jpd: Jpd, year: int, today: date) -> RowValidato
         raise ImportArgumentError(
             f"JPD {jpd.code} adalah JPD {jpd.get_level_display()}, bukan JPD {pemda.name}."
         )
-    version = jpd_version_for_year(jpd=jpd, year=year)
+    version = jpd_version_required(jpd=jpd, year=year)
     prefix = pemda.code + "."
     villages = {
         code.replace(".", ""): code
@@ -257,7 +253,7 @@ def import_job_submit(
         raise ImportArgumentError(
             f"JPD {jpd.code} adalah JPD {jpd.get_level_display()}, bukan JPD {pemda.name}."
         )
-    jpd_version_for_year(jpd=jpd, year=year)
+    jpd_version_required(jpd=jpd, year=year)
     name = Path(upload.name or "").name[:255]
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:

@@ -66,7 +66,7 @@ from tuntas.penerima.services import (
     access_log_create,
     import_job_submit,
     import_progress_read,
-    jpd_version_for_year,
+    jpd_version_required,
 )
 
 PAGE_SIZE = 50
@@ -275,7 +275,7 @@ def template_download(request: HttpRequest, kode: str, jpd: str) -> HttpResponse
     pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
     year = timezone.localdate().year
     try:
-        penerima = jpd_version_for_year(jpd=jpd_obj, year=year).penerima
+        penerima = jpd_version_required(jpd=jpd_obj, year=year).penerima
     except DomainError:
         penerima = ""
     output = io.BytesIO()

@@ -7,13 +7,19 @@ Definitions (shared/domain/SPM-REFERENCE.md §6):
 * nilai JPD = w_penerima × capaian penerima + w_mutu × capaian mutu;
 * a JPD whose sasaran is 0 has no target this period: no values, left out of the means;
 * urusan value = aggregate of its JPD values; region value = aggregate of the urusan values;
-* the category follows from the exact value; values are shown truncated to 2 decimals.
+* the category follows from the exact value (a method may give an urusan its own band table);
+* values are shown at the method's precision per level (JPD, urusan, region): a number of
+  decimals and truncation or rounding half up (:class:`Precision`);
+* stored values keep 6 decimals, truncated (:func:`stored`): every precision a method may ask
+  for (at most 4 decimals) is shown from them exactly as from the exact value.
 
-All arithmetic is on ``Fraction``; only :func:`truncate2` turns a value into a ``Decimal``.
+All arithmetic is on ``Fraction``; only :func:`stored`, :meth:`Precision.show` and
+:func:`truncate2` turn a value into a ``Decimal``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +29,10 @@ from fractions import Fraction
 HUNDRED = Fraction(100)
 AGGREGATIONS = ("mean",)
 MUTU_AGGREGATIONS = ("rasio_jumlah", "rata_rata_item")
+ROUNDINGS = ("potong", "setengah_ke_atas")  # truncate | round half up
+LEVELS = ("jpd", "urusan", "daerah")
+MAX_DECIMALS = 4
+STORED_PLACES = 6
 
 
 class EngineInputError(ValueError):
@@ -39,8 +49,50 @@ class Band:
 
 
 @dataclass(frozen=True, slots=True)
+class Precision:
+    """How a value is shown: ``decimals`` (0–4) and ``rounding``, ``potong`` (truncate:
+    72,857… → 72,85) or ``setengah_ke_atas`` (round half up: 74,2857… → 74,3 at 1 decimal)."""
+
+    decimals: int = 2
+    rounding: str = "potong"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.decimals, bool) or not 0 <= self.decimals <= MAX_DECIMALS:
+            raise ValueError(f"jumlah desimal harus 0–{MAX_DECIMALS}")
+        if self.rounding not in ROUNDINGS:
+            raise ValueError(f"pembulatan tidak dikenal: {self.rounding}")
+
+    def show(self, value: Fraction | Decimal) -> Decimal:
+        """The value as shown, with exactly ``decimals`` places (``Decimal('84.40')``)."""
+        exact = Fraction(value)
+        scaled = exact * 10**self.decimals
+        if self.rounding == "potong":
+            units = math.floor(scaled) if scaled >= 0 else math.ceil(scaled)
+        else:  # half up, away from zero
+            units = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if scaled >= 0 else -1)
+        return Decimal(units).scaleb(-self.decimals)
+
+
+def _check_bands(bands: Sequence[Band], where: str) -> None:
+    if not bands:
+        raise ValueError(f"{where}: metode harus memiliki kategori")
+    minima = [b.minimum for b in bands]
+    if minima != sorted(minima, reverse=True) or len(set(minima)) != len(minima):
+        raise ValueError(
+            f"{where}: kategori harus urut dari batas bawah tertinggi, tanpa batas ganda"
+        )
+    if minima[-1] != 0:
+        raise ValueError(f"{where}: kategori terendah harus mulai dari 0")
+
+
+@dataclass(frozen=True, slots=True)
 class Method:
-    """A scoring method: weights, aggregations and category bands (loaded from data)."""
+    """A scoring method: weights, aggregations, category bands and display precision (data).
+
+    ``urusan_bands`` gives an urusan its own band table (its JPD and the urusan value), e.g. the
+    five bands of Rapor Pendidikan for education; everything else uses ``bands``.
+    ``precision`` is the display precision of JPD, urusan and region values, in that order.
+    """
 
     code: str
     name: str
@@ -50,31 +102,59 @@ class Method:
     aggregation_urusan: str = "mean"
     aggregation_daerah: str = "mean"
     aggregation_mutu: str = "rasio_jumlah"
+    precision: tuple[Precision, Precision, Precision] = (Precision(), Precision(), Precision())
+    urusan_bands: tuple[tuple[str, tuple[Band, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if self.weight_penerima < 0 or self.weight_mutu < 0:
             raise ValueError("bobot tidak boleh negatif")
         if self.weight_penerima + self.weight_mutu != 1:
             raise ValueError("jumlah bobot penerima dan mutu harus 1")
-        if not self.bands:
-            raise ValueError("metode harus memiliki kategori")
-        minima = [b.minimum for b in self.bands]
-        if minima != sorted(minima, reverse=True) or len(set(minima)) != len(minima):
-            raise ValueError("kategori harus urut dari batas bawah tertinggi, tanpa batas ganda")
-        if minima[-1] != 0:
-            raise ValueError("kategori terendah harus mulai dari 0")
+        _check_bands(self.bands, "kategori")
+        names: dict[str, str] = {}
+        for where, table in (("kategori", self.bands), *self.urusan_bands):
+            _check_bands(table, where)
+            for band in table:
+                if names.setdefault(band.code, band.name) != band.name:
+                    raise ValueError(f"kode kategori '{band.code}' dipakai dengan dua nama")
         for aggregation in (self.aggregation_urusan, self.aggregation_daerah):
             if aggregation not in AGGREGATIONS:
                 raise ValueError(f"agregasi tidak dikenal: {aggregation}")
         if self.aggregation_mutu not in MUTU_AGGREGATIONS:
             raise ValueError(f"agregasi mutu tidak dikenal: {self.aggregation_mutu}")
+        if len(self.precision) != len(LEVELS):
+            raise ValueError("presisi harus untuk JPD, urusan dan daerah")
 
-    def category(self, value: Fraction) -> Band:
-        """The band of an exact value (never of a truncated one)."""
-        for band in self.bands:
+    def bands_for(self, urusan: str | None = None) -> tuple[Band, ...]:
+        """The band table of an urusan's values (its own, or the method's)."""
+        return dict(self.urusan_bands).get(urusan, self.bands) if urusan else self.bands
+
+    def category(self, value: Fraction, urusan: str | None = None) -> Band:
+        """The band of an exact value (never of a shown one); ``urusan`` for a JPD or urusan
+        value, ``None`` for the region."""
+        for band in self.bands_for(urusan):
             if value >= band.minimum:
                 return band
         raise EngineInputError(f"nilai negatif tidak punya kategori: {value}")
+
+    def band_name(self, code: str) -> str:
+        """The name of a band code in any of the method's tables ("" when unknown)."""
+        for table in (self.bands, *(t for _, t in self.urusan_bands)):
+            for band in table:
+                if band.code == code:
+                    return band.name
+        return ""
+
+    def show(self, value: Fraction | Decimal | None, level: str) -> Decimal | None:
+        """A value (exact, or as stored) at the method's precision for ``level``."""
+        if value is None:
+            return None
+        return self.precision[LEVELS.index(level)].show(value)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything that decides a stored result changes."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +165,9 @@ class JpdInput:
     terlayani: int
     mutu_tersedia: int
     mutu_dibutuhkan: int
+    # per item (tersedia, dibutuhkan): when given, capaian mutu is the method's aggregation of
+    # the items and the two totals above are not used
+    mutu_items: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +285,32 @@ def capaian_rata_rata_tahap(stages: Sequence[tuple[int, int]]) -> Fraction | Non
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
+@dataclass(frozen=True, slots=True)
+class MutuItemResult:
+    """One mutu item: its own percentage (capped at 100; ``None`` when nothing is needed) and
+    what is still short of the need."""
+
+    index: int  # position in the input, from 0
+    tersedia: int
+    dibutuhkan: int
+    capaian: Fraction | None
+    kekurangan: int
+
+
+def mutu_items_short_first(items: Sequence[tuple[int, int]]) -> list[MutuItemResult]:
+    """Each item ``(tersedia, dibutuhkan)`` with its own percentage, the items furthest short of
+    their need first (lowest percentage, then largest shortfall), items needing nothing last."""
+    results = []
+    for i, (t, d) in enumerate(items):
+        _counted(t, d)
+        share = min(Fraction(t, d), Fraction(1)) * HUNDRED if d > 0 else None
+        results.append(MutuItemResult(i, t, d, share, max(d - t, 0)))
+    return sorted(
+        results,
+        key=lambda r: (r.capaian is None, r.capaian or 0, -r.kekurangan, r.index),
+    )
+
+
 def nilai_jpd(penerima: Fraction, mutu: Fraction, method: Method) -> Fraction:
     return method.weight_penerima * penerima + method.weight_mutu * mutu
 
@@ -215,26 +324,64 @@ def aggregate(values: Iterable[Fraction], how: str) -> Fraction | None:
     raise ValueError(f"agregasi tidak dikenal: {how}")
 
 
+@dataclass(frozen=True, slots=True)
+class RegionResult:
+    urusan: tuple[GroupResult, ...]
+    daerah: GroupResult
+
+
+def aggregate_region(values: Iterable[tuple[str, Fraction | None]], method: Method) -> RegionResult:
+    """The one aggregation JPD → urusan → region: ``values`` are ``(urusan, nilai JPD)`` pairs
+    (``None`` for a JPD without a value, left out of the means). Urusan come in order of first
+    appearance, each with its value (``None`` when none of its JPD has one) and category."""
+    per_urusan: dict[str, list[Fraction]] = {}
+    for urusan, nilai in values:
+        bucket = per_urusan.setdefault(urusan, [])
+        if nilai is not None:
+            bucket.append(nilai)
+    groups = []
+    for code, found in per_urusan.items():
+        value = aggregate(found, method.aggregation_urusan)
+        groups.append(
+            GroupResult(code, value, method.category(value, code) if value is not None else None)
+        )
+    total = aggregate((g.nilai for g in groups if g.nilai is not None), method.aggregation_daerah)
+    return RegionResult(
+        tuple(groups),
+        GroupResult("daerah", total, method.category(total) if total is not None else None),
+    )
+
+
 def truncate2(value: Fraction) -> Decimal:
     """Truncate (not round) to two decimals: 72.857… → 72.85 (Permenkes 4/2019 example)."""
-    hundredths = math.floor(value * 100) if value >= 0 else math.ceil(value * 100)
-    return Decimal(hundredths).scaleb(-2)
+    return Precision(2, "potong").show(value)
+
+
+def stored(value: Fraction) -> Decimal:
+    """The value as stored: truncated to 6 decimals. Any precision of at most 4 decimals,
+    truncated or rounded half up, shows the same from it as from the exact value (every
+    boundary of those roundings is a multiple of 10⁻⁶, which truncation never crosses)."""
+    scaled = value * 10**STORED_PLACES
+    units = math.floor(scaled) if scaled >= 0 else math.ceil(scaled)
+    return Decimal(units).scaleb(-STORED_PLACES)
 
 
 def hitung_jpd(item: JpdInput, method: Method) -> JpdResult:
     penerima, warnings = capaian_penerima(item.terlayani, item.sasaran)
+    if item.mutu_items is not None:
+        mutu, mutu_warnings = capaian_mutu_items(item.mutu_items, method.aggregation_mutu)
+    else:
+        mutu, mutu_warnings = capaian_mutu(item.mutu_tersedia, item.mutu_dibutuhkan)
     if penerima is None:
-        _check_count("mutu_tersedia", item.mutu_tersedia)
-        _check_count("mutu_dibutuhkan", item.mutu_dibutuhkan)
         return JpdResult(
             item.kode, item.urusan, item.sasaran, item.terlayani,
             None, None, None, None, tuple(warnings),
         )  # fmt: skip
-    mutu, mutu_warnings = capaian_mutu(item.mutu_tersedia, item.mutu_dibutuhkan)
     nilai = nilai_jpd(penerima, mutu, method)
     return JpdResult(
         item.kode, item.urusan, item.sasaran, item.terlayani,
-        penerima, mutu, nilai, method.category(nilai), tuple(warnings + mutu_warnings),
+        penerima, mutu, nilai, method.category(nilai, item.urusan),
+        tuple(warnings + mutu_warnings),
     )  # fmt: skip
 
 
@@ -244,19 +391,8 @@ def hitung(items: Sequence[JpdInput], method: Method) -> Result:
     if len(set(codes)) != len(codes):
         raise EngineInputError("kode JPD ganda")
     jpd = tuple(hitung_jpd(i, method) for i in items)
-    urusan_codes = list(dict.fromkeys(r.urusan for r in jpd))
-    urusan = []
-    for code in urusan_codes:
-        value = aggregate(
-            (r.nilai for r in jpd if r.urusan == code and r.nilai is not None),
-            method.aggregation_urusan,
-        )
-        urusan.append(
-            GroupResult(code, value, method.category(value) if value is not None else None)
-        )
-    total = aggregate((u.nilai for u in urusan if u.nilai is not None), method.aggregation_daerah)
-    daerah = GroupResult("daerah", total, method.category(total) if total is not None else None)
+    region = aggregate_region(((r.urusan, r.nilai) for r in jpd), method)
     notes: list[str] = []
-    if total is None:
+    if region.daerah.nilai is None:
         notes.append("Tidak ada JPD dengan sasaran; nilai daerah tidak dapat dihitung.")
-    return Result(method, jpd, tuple(urusan), daerah, tuple(notes))
+    return Result(method, jpd, region.urusan, region.daerah, tuple(notes))

@@ -13,20 +13,6 @@ register.filter("persen", formatting.persen)
 register.filter("rupiah", formatting.rupiah)
 register.filter("tanggal", formatting.tanggal)
 
-CATEGORY_NAMES = {
-    "paripurna": "Tuntas Paripurna",
-    "utama": "Tuntas Utama",
-    "madya": "Tuntas Madya",
-    "pratama": "Tuntas Pratama",
-    "muda": "Tuntas Muda",
-    "belum": "Belum Tuntas",
-}
-
-
-@register.filter
-def kategori(code: str | None) -> str:
-    return CATEGORY_NAMES.get(code or "", "—")
-
 
 @register.filter
 def get(mapping: Any, key: Any) -> Any:

@@ -258,8 +258,9 @@ class ApiContentTests(ApiData):
         self.assertContains(page, 'data-testid="indeks">84,00 %')
         data = self.client.get(f"/api/pemda/32.75/dasbor{Q}").json()
         board = page.context["board"]
-        self.assertEqual(data["indeks"]["nilai"], float(board.result.nilai))
-        self.assertEqual([j["kode"] for j in data["jpd"]], [j.code for j, _, _ in board.jpd])
+        self.assertEqual(data["indeks"]["nilai"], float(board.index.nilai))
+        self.assertEqual([j["kode"] for j in data["jpd"]], [r.jpd.code for r in board.jpd])
+        self.assertEqual(data["metode"], "ipspm-2021")
 
     def test_default_period_is_the_pages(self):
         self.login("pimpinan_a")
@@ -293,5 +294,5 @@ class OpenApiTests(PersonaTestCase):
         fields = schema["components"]["schemas"]["PemdaDasborOut"]["properties"]
         self.assertEqual(
             set(fields),
-            {"pemda", "tahun", "tw", "indeks", "urusan", "jpd", "keterisian_opd", "tren"},
+            {"pemda", "tahun", "tw", "metode", "indeks", "urusan", "jpd", "keterisian_opd", "tren"},
         )

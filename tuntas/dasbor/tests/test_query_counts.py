@@ -30,6 +30,7 @@ VIEWS = {
     "pemda.unduh-jpd": ("pimpinan_a", f"/pemda/32.75/unduh/jpd.csv{Q}"),
     "pemda.unduh-keterisian": ("pimpinan_a", f"/pemda/32.75/unduh/keterisian.csv{Q}"),
     "pemda.unduh-tren": ("pimpinan_a", f"/pemda/32.75/unduh/tren.xlsx{Q}"),
+    "pemda.unduh-mutu": ("pimpinan_a", f"/pemda/32.75/unduh/mutu.csv{Q}"),
     "provinsi.halaman": ("provinsi_jabar", f"/provinsi/32/{Q}"),
     "provinsi.api": ("provinsi_jabar", f"/api/provinsi/32/dasbor{Q}"),
     "provinsi.unduh": ("provinsi_jabar", f"/provinsi/32/unduh/kabkota.xlsx{Q}"),

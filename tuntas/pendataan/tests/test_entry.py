@@ -112,16 +112,17 @@ class EntryBehaviourTests(EntryTestCase):
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
         entry = QuarterEntry.objects.get(pemda=self.pemda_a, jpd=self.lansia, year=YEAR, quarter=TW)
         self.assertEqual(entry.terlayani, 3570)
-        self.assertEqual(entry.capaian_penerima, Decimal("72.85"))  # 3,570 / 4,900
-        self.assertEqual(entry.capaian_mutu, Decimal("90.00"))
-        self.assertEqual(entry.nilai, Decimal("76.28"))
+        # stored: the engine's exact values truncated to 6 decimals (engine.stored)
+        self.assertEqual(entry.capaian_penerima, Decimal("72.857142"))  # 3,570 / 4,900
+        self.assertEqual(entry.capaian_mutu, Decimal("90.000000"))
+        self.assertEqual(entry.nilai, Decimal("76.285714"))
         self.assertEqual(entry.kategori, "pratama")
         self.assertEqual(entry.pagu, Decimal("1250000"))
         self.assertTrue(entry.is_complete)
         self.assertEqual(entry.version, 1)
         self.assertEqual(entry.updated_by, self.users["operator_kes"])
         result = QuarterResult.objects.get(pemda=self.pemda_a, year=YEAR, quarter=TW)
-        self.assertEqual(result.nilai, Decimal("76.28"))
+        self.assertEqual(result.nilai, Decimal("76.285714"))
         self.assertEqual(result.urusan["1.02"]["kategori"], "pratama")
         self.assertEqual(result.jpd_complete, 1)
         self.assertTrue(
@@ -178,7 +179,7 @@ class EntryBehaviourTests(EntryTestCase):
         entry = QuarterEntry.objects.get()
         self.assertFalse(entry.is_complete)
         self.assertIsNone(entry.nilai)
-        self.assertEqual(entry.capaian_penerima, Decimal("72.85"))
+        self.assertEqual(entry.capaian_penerima, Decimal("72.857142"))
         self.assertIsNone(QuarterResult.objects.get(pemda=self.pemda_a, quarter=TW).nilai)
 
     def test_lost_update_is_refused_and_both_values_shown(self):
@@ -214,20 +215,20 @@ class EntryBehaviourTests(EntryTestCase):
         url = f"/pemda/32.75/sasaran/{YEAR}/{LANSIA}/"
         self.client.post(url, {"version": 1, "sasaran": "3.570", "tw": TW})
         entry = QuarterEntry.objects.get()
-        self.assertEqual(entry.capaian_penerima, Decimal("72.85"))  # unchanged: no reason given
+        self.assertEqual(entry.capaian_penerima, Decimal("72.857142"))  # unchanged: no reason
         self.assertFalse(TargetRevision.objects.exists())
         self.client.post(
             url, {"version": 1, "sasaran": "3.570", "alasan": "Data riil Dukcapil", "tw": TW}
         )
         entry.refresh_from_db()
-        self.assertEqual(entry.capaian_penerima, Decimal("100.00"))
+        self.assertEqual(entry.capaian_penerima, Decimal("100"))
         revision = TargetRevision.objects.get()
         self.assertEqual(
             (revision.old_value, revision.new_value, revision.reason),
             (4900, 3570, "Data riil Dukcapil"),
         )
         self.assertEqual(
-            QuarterResult.objects.get(pemda=self.pemda_a, quarter=TW).nilai, Decimal("100.00")
+            QuarterResult.objects.get(pemda=self.pemda_a, quarter=TW).nilai, Decimal("100")
         )
         self.assertTrue(AuditEvent.objects.filter(action="sasaran.ubah").exists())
 
@@ -243,7 +244,7 @@ class EntryBehaviourTests(EntryTestCase):
                 "quarter", "capaian_penerima"
             )
         )
-        self.assertEqual(values, {1: Decimal("20.40"), 2: Decimal("51.02")})
+        self.assertEqual(values, {1: Decimal("20.408163"), 2: Decimal("51.020408")})
 
     def test_read_only_page_for_pimpinan(self):
         self.login("pimpinan_a")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from decimal import Decimal
+from fractions import Fraction
 from io import StringIO
 from typing import ClassVar
 
@@ -36,6 +36,7 @@ from tuntas.pendataan.services import (
     quarter_result_recompute,
     suggested_need,
 )
+from tuntas.perhitungan.engine import stored
 
 YEAR = 2025
 PERIODS = periods_between((YEAR, 1), (YEAR, 4))
@@ -236,7 +237,7 @@ class SeedIdempotenceTests(SeedTestCase):
             ).exists()
         )
         entry = QuarterEntry.objects.get(pemda=banten, quarter=1)
-        self.assertEqual(entry.capaian_penerima, Decimal(10 * 10000 // target.sasaran) / 100)
+        self.assertEqual(entry.capaian_penerima, stored(Fraction(10 * 100, target.sasaran)))
         seeded = snapshot(QuarterResult.objects.filter(pemda=banten), QUARTER_RESULT)
         for quarter in (1, 2, 3, 4):
             quarter_result_recompute(pemda=banten, year=YEAR, quarter=quarter)

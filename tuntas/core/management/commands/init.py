@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuntas.katalog.reference import CatalogError, load_catalog
 from tuntas.katalog.services import catalog_sync
+from tuntas.pendataan.services import results_recompute_stale
 from tuntas.penerima.crypto import data_key_ensure
 from tuntas.wilayah.loader import RegionDataError
 from tuntas.wilayah.services import region_load_all
@@ -47,6 +48,13 @@ class Command(BaseCommand):
             f"{counts['item_mutu']} item mutu, {counts['metode']} metode penilaian "
             f"({time.perf_counter() - start:.1f} detik)"
         )
+        # stored results computed with a method whose data changed (or before an upgrade)
+        recomputed = results_recompute_stale()
+        if recomputed:
+            self.stdout.write(
+                f"Hasil dihitung ulang dengan metode penilaian yang berlaku: {len(recomputed)} "
+                f"pemda, {sum(recomputed.values())} triwulan"
+            )
         # tuntas.penerima: the key encrypting personal data, when none is configured.
         created = data_key_ensure()
         if created is not None:
