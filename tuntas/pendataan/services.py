@@ -395,11 +395,12 @@ def results_recompute(*, pemda: Pemda, year: int | None = None) -> int:
     """Recompute every stored result of a pemda (or one year of it) with its scoring method in
     force: each entry's values, then each quarter's index. Returns the quarters recomputed."""
     method = pemda.scoring_method.to_method()
-    periods = QuarterEntry.objects.filter(pemda=pemda)
-    if year is not None:
-        periods = periods.filter(year=year)
+    periods: set[tuple[int, int]] = set()
+    for model in (QuarterEntry, QuarterResult):
+        rows = model.objects.filter(pemda=pemda)
+        periods |= set((rows.filter(year=year) if year else rows).values_list("year", "quarter"))
     done = 0
-    for y, q in sorted(set(periods.values_list("year", "quarter"))):
+    for y, q in sorted(periods):
         targets = dict(
             AnnualTarget.objects.filter(pemda=pemda, year=y).values_list("jpd_id", "sasaran")
         )
