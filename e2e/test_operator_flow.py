@@ -95,7 +95,11 @@ def test_operator_fills_a_jpd_and_the_dashboard_shows_the_index(
     page.reload()
     assert page.locator("#draft-banner").is_hidden()  # saved: no stale draft is offered
     entry = QuarterEntry.objects.get(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
-    assert (entry.terlayani, str(entry.nilai), entry.kategori) == (3570, "76.28", "pratama")
+    assert (entry.terlayani, str(entry.nilai), entry.kategori) == (
+        3570,
+        "76.285714",
+        "pratama",
+    )  # stored: 6 decimals
 
     page.goto(f"{live_server.url}/pemda/32.75/")
     assert page.locator("[data-testid=indeks]").inner_text() == "76,28 %"
