@@ -40,6 +40,12 @@ class CatalogError(ValueError):
         self.errors = errors
 
 
+def in_force(valid_from: int, valid_until: int | None, year: int) -> bool:
+    """Whether a version valid from ``valid_from`` to ``valid_until`` (``None``: still in force)
+    applies in ``year`` — the one rule for catalog versions, in the files and in the database."""
+    return valid_from <= year and (valid_until is None or year <= valid_until)
+
+
 @dataclass(frozen=True, slots=True)
 class SubUrusan:
     code: str
@@ -101,7 +107,7 @@ class JpdVersionRef:
     note: str | None
 
     def covers(self, year: int) -> bool:
-        return self.valid_from <= year and (self.valid_until is None or year <= self.valid_until)
+        return in_force(self.valid_from, self.valid_until, year)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from tuntas.core.formatting import format_decimal_id
 from tuntas.katalog.models import Jpd, JpdVersion, ScoringMethod
-from tuntas.katalog.reference import MethodRef, get_catalog
+from tuntas.katalog.reference import MethodRef, get_catalog, in_force
 from tuntas.perhitungan.engine import LEVELS, Band
 
 
@@ -19,24 +19,21 @@ def jpd_list(*, level: str | None = None) -> QuerySet[Jpd]:
 
 
 def jpd_version_for_year(*, jpd: Jpd, year: int) -> JpdVersion | None:
-    """The version of ``jpd`` in force in ``year`` (the only place that decides it). Uses the
-    JPD's prefetched ``versions`` when there are (bulk callers), else one query."""
+    """The version of ``jpd`` in force in ``year``: the only place that decides it for stored
+    data (by :func:`katalog.reference.in_force`, the rule of the data files). Uses the JPD's
+    prefetched ``versions`` when there are (bulk callers), else one query for its few versions
+    with their mutu items."""
     cache = getattr(jpd, "_prefetched_objects_cache", {})
-    if "versions" in cache:
-        return next(
-            (v for v in jpd.versions.all() if _covers(v.valid_from, v.valid_until, year)), None
-        )
-    return (
-        JpdVersion.objects.filter(jpd=jpd, valid_from__lte=year)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=year))
-        .prefetch_related("mutu_items")
-        .order_by("valid_from")
-        .first()
+    versions = (
+        jpd.versions.all()
+        if "versions" in cache
+        else JpdVersion.objects.filter(jpd=jpd).prefetch_related("mutu_items")
     )
-
-
-def _covers(valid_from: int, valid_until: int | None, year: int) -> bool:
-    return valid_from <= year and (valid_until is None or year <= valid_until)
+    return next(
+        (v for v in sorted(versions, key=lambda v: v.valid_from)
+         if in_force(v.valid_from, v.valid_until, year)),
+        None,
+    )  # fmt: skip
 
 
 def scoring_method_get(*, code: str) -> ScoringMethod | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
-from tuntas.katalog.models import Jpd, JpdVersion, MutuItem
+from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod
 from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.models import (
@@ -414,6 +414,34 @@ def results_recompute(*, pemda: Pemda, year: int | None = None) -> int:
         quarter_result_recompute(pemda=pemda, year=y, quarter=q)
         done += 1
     return done
+
+
+@transaction.atomic
+def pemda_method_set(*, code: str, method_code: str, actor: User | None) -> tuple[Pemda, int]:
+    """Compute a pemda's results with another scoring method: set it, recompute every stored
+    result, audit — one transaction. Returns the pemda and the quarters recomputed."""
+    pemda = Pemda.objects.select_for_update().filter(code=code).first()
+    if pemda is None:
+        raise DomainError(gettext("Pemda %(code)s belum terdaftar.") % {"code": code})
+    method = ScoringMethod.objects.filter(code=method_code).first()
+    if method is None:
+        known = ", ".join(ScoringMethod.objects.order_by("code").values_list("code", flat=True))
+        raise DomainError(
+            gettext("Metode penilaian %(code)s tidak dikenal (tersedia: %(known)s).")
+            % {"code": method_code, "known": known}
+        )
+    before = pemda.scoring_method_id
+    pemda.scoring_method = method
+    pemda.save(update_fields=["scoring_method"])
+    quarters = results_recompute(pemda=pemda)
+    audit_event_create(
+        action="pemda.metode",
+        actor=actor,
+        object_type="pemda",
+        object_id=pemda.code,
+        data={"sebelum": before, "sesudah": method.code, "triwulan": quarters},
+    )
+    return pemda, quarters
 
 
 def results_recompute_stale() -> dict[str, int]:

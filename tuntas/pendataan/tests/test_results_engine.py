@@ -186,3 +186,34 @@ class MethodDecidesWhatIsShownTests(PersonaTestCase):
         lines = csv.content.decode("utf-8-sig").splitlines()
         self.assertTrue(lines[1].startswith("1.02.K01;"))
         self.assertIn(";4;1;25,00;3", lines[1])  # the furthest short first
+
+
+class MethodCommandTests(PersonaTestCase):
+    def test_the_command_sets_the_method_recomputes_and_audits(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        from tuntas.core.models import AuditEvent
+
+        jpd = Jpd.objects.get(code="1.02.K07")
+        target_set(pemda=self.pemda_a, jpd=jpd, year=YEAR, sasaran=4900, reason="",
+                   expected_version=0, actor=None)  # fmt: skip
+        entry_save(
+            pemda=self.pemda_a, jpd=jpd, year=YEAR, quarter=TW,
+            data=EntryInput(terlayani=3570, mutu={i.pk: (10, 10) for i in mutu_items_for(jpd=jpd, year=YEAR)}),
+            expected_version=0, actor=None,
+        )  # fmt: skip
+        out = StringIO()
+        call_command("metode-pemda", "32.75", "mutu-rata-rata-item", stdout=out)
+        self.assertIn("metode mutu-rata-rata-item; 4 triwulan dihitung ulang", out.getvalue())
+        result = QuarterResult.objects.get(pemda=self.pemda_a, year=YEAR, quarter=TW)
+        fingerprint = ScoringMethod.objects.get(code="mutu-rata-rata-item").to_method().fingerprint
+        self.assertEqual(result.method_fingerprint, fingerprint)
+        event = AuditEvent.objects.get(action="pemda.metode")
+        self.assertEqual(event.data["sebelum"], "ipspm-2021")
+        with self.assertRaisesMessage(CommandError, "tidak dikenal (tersedia: espm-3-desimal"):
+            call_command("metode-pemda", "32.75", "tidak-ada")
+        with self.assertRaisesMessage(CommandError, "Pemda 99.99 belum terdaftar"):
+            call_command("metode-pemda", "99.99", "ipspm-2021")
