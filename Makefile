@@ -11,7 +11,7 @@ PORT   ?= 8000
 help:
 	@echo "make demo   - siapkan lingkungan, basis data, data rujukan, lalu jalankan aplikasi"
 	@echo "make test   - jalankan seluruh pengujian (SQLite; PostgreSQL bila TUNTAS_DATABASE_URL diisi)"
-	@echo "make lint   - ruff + mypy + makemigrations --check"
+	@echo "make lint   - ruff + mypy + kontrak impor (lint-imports) + makemigrations --check"
 
 $(STAMP): pyproject.toml requirements/build.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tuntas butuh Python >= 3.11 (ditemukan %s)" % sys.version.split()[0])'
@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tuntas
+	$(BIN)/lint-imports
 	$(BIN)/tuntas makemigrations --check --dry-run
 
 ci: test lint

@@ -17,9 +17,9 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the SPM catalog and the few regions personas need."""
-    from tuntas.core.testing import ensure_test_regions
     from tuntas.katalog.reference import get_catalog
     from tuntas.katalog.services import catalog_sync
+    from tuntas.testing import ensure_test_regions
 
     with django_db_blocker.unblock():
         catalog_sync(catalog=get_catalog())

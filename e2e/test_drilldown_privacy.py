@@ -10,11 +10,11 @@ import os
 import pytest
 
 from tuntas.akun.models import Membership, Role
-from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.services import pemda_register
 from tuntas.penerima.services import recipients_import
 from tuntas.penerima.tests.helpers import YEAR, csv_text, row
+from tuntas.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.wilayah.models import Region
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,6 @@ from python_calamine import CalamineWorkbook
 
 from tuntas.akun.models import Membership, Role
 from tuntas.akun.scope import scope_for
-from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
@@ -21,6 +20,7 @@ from tuntas.pendataan.excel import workbook_build, workbook_plan
 from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import current_period
 from tuntas.pendataan.services import mutu_items_for, target_set
+from tuntas.testing import PASSWORD, ensure_test_regions, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -22,11 +22,11 @@ from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
 from tuntas.akun.models import Membership, Role
-from tuntas.core.testing import PASSWORD, ensure_test_regions, make_user
 from tuntas.organisasi.models import PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
 from tuntas.penerima.models import ImportJob, RecipientEntry
 from tuntas.penerima.tests.helpers import YEAR, csv_text, row
+from tuntas.testing import PASSWORD, ensure_test_regions, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

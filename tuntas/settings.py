@@ -58,13 +58,15 @@ INSTALLED_APPS = [
     "tuntas.core",
     "tuntas.wilayah",
     "tuntas.katalog",
-    "tuntas.perhitungan",
+    "tuntas.kalkulator",
     "tuntas.organisasi",
     "tuntas.akun",
+    "tuntas.pengaturan",
     "tuntas.pendataan",
     "tuntas.dasbor",
     "tuntas.api",
     "tuntas.penerima",
+    "tuntas.setup",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tuntas.core.context_processors.tuntas",
+                "tuntas.akun.context_processors.tuntas",
             ],
         },
     },

@@ -6,10 +6,10 @@ from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
 from tuntas.dasbor import views_wilayah as dasbor_wilayah
 from tuntas.katalog import views as katalog
-from tuntas.organisasi import views as organisasi
 from tuntas.pendataan import views as pendataan
 from tuntas.pendataan import views_excel as pendataan_excel
 from tuntas.penerima import views as penerima
+from tuntas.pengaturan import views as pengaturan
 
 admin.site.site_header = "Tuntas — Standar Pelayanan Minimal"
 admin.site.site_title = "Tuntas"
@@ -83,63 +83,63 @@ urlpatterns = [
         name="isian-hitung",
     ),
     path("pemda/<str:kode>/sasaran/<int:tahun>/<str:jpd>/", pendataan.target_edit, name="sasaran"),
-    # pemda settings (admin_pemda): OPD, pengampu, users — tuntas/organisasi/views.py
-    path("pemda/<str:kode>/pengaturan/", organisasi.overview, name="pengaturan"),
-    path("pemda/<str:kode>/pengaturan/opd/", organisasi.opd_list, name="pengaturan-opd"),
+    # pemda settings (admin_pemda): OPD, pengampu, users — tuntas/pengaturan/views.py
+    path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
+    path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(
         "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/nama/",
-        organisasi.opd_rename_view,
+        pengaturan.opd_rename_view,
         name="pengaturan-opd-ubah",
     ),
     path(
         "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/koordinator/",
-        organisasi.opd_coordinator_view,
+        pengaturan.opd_coordinator_view,
         name="pengaturan-opd-koordinator",
     ),
     path(
         "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/hapus/",
-        organisasi.opd_delete_view,
+        pengaturan.opd_delete_view,
         name="pengaturan-opd-hapus",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengampu/",
-        organisasi.assignment_list,
+        pengaturan.assignment_list,
         name="pengaturan-pengampu",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengampu/<str:jpd>/",
-        organisasi.assignment_edit,
+        pengaturan.assignment_edit,
         name="pengaturan-pengampu-ubah",
     ),
-    path("pemda/<str:kode>/pengaturan/pengguna/", organisasi.user_list, name="pengaturan-pengguna"),
+    path("pemda/<str:kode>/pengaturan/pengguna/", pengaturan.user_list, name="pengaturan-pengguna"),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/baru/",
-        organisasi.user_create,
+        pengaturan.user_create,
         name="pengaturan-pengguna-baru",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/",
-        organisasi.user_detail,
+        pengaturan.user_detail,
         name="pengaturan-pengguna-detail",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/",
-        organisasi.membership_add,
+        pengaturan.membership_add,
         name="pengaturan-keanggotaan-tambah",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/<int:membership_id>/cabut/",
-        organisasi.membership_remove,
+        pengaturan.membership_remove,
         name="pengaturan-keanggotaan-cabut",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/sandi/",
-        organisasi.password_reset,
+        pengaturan.password_reset,
         name="pengaturan-pengguna-sandi",
     ),
     path(
         "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/status/",
-        organisasi.user_active_set,
+        pengaturan.user_active_set,
         name="pengaturan-pengguna-status",
     ),
     # end pemda settings

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from fractions import Fraction
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from django.utils import translation
-
-from tuntas.perhitungan.engine import truncate2
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -37,18 +34,13 @@ def angka(value: int | Decimal | float | None) -> str:
     return str(format_decimal(value, locale=_locale(), decimal_quantization=False))
 
 
-def persen(value: Decimal | Fraction | float | None) -> str:
-    """A ``Decimal`` with exactly its own places (a value already shown at its method's precision:
-    ``Decimal('97.935')`` → ``97,935 %``, ``Decimal('74.3')`` → ``74,3 %``); other numbers with two
-    decimals, exact values (``Fraction``) truncated, never rounded."""
+def persen(value: Decimal | float | None) -> str:
+    """A ``Decimal`` with exactly its own places (a value already shown at its method's precision,
+    ``perhitungan.engine.Method.show``: ``Decimal('97.935')`` → ``97,935 %``, ``Decimal('74.3')``
+    → ``74,3 %``); other numbers with two decimals."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, Fraction):
-        number = truncate2(value)
-    else:
-        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    number = value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
     places = max(0, -int(number.as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return str(format_decimal(number, format=pattern, locale=_locale())) + " %"

@@ -93,7 +93,7 @@ def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
 def nasional(request: HttpRequest) -> HttpResponse:
     """Every pemda the user may read, filterable by level, urusan and category."""
     from tuntas.dasbor.selectors import national_ranking
-    from tuntas.katalog.models import Urusan
+    from tuntas.katalog.selectors import urusan_list
 
     scope = request_scope(request)
     if not scope.is_pusat:
@@ -114,7 +114,7 @@ def nasional(request: HttpRequest) -> HttpResponse:
             "tingkat": level,
             "urusan_code": urusan,
             "kategori_code": category,
-            "urusan_list": Urusan.objects.order_by("code"),
+            "urusan_list": urusan_list(),
             "kategori_list": category_choices(),
         },
     )

@@ -31,6 +31,7 @@ from tuntas.penerima.disclosure import (
 )
 from tuntas.penerima.selectors import AreaCount, registry_by_area
 from tuntas.wilayah.models import Level, Region
+from tuntas.wilayah.selectors import region_names, regions_by_code
 
 # The level below each level, and how long its codes are ("32", "32.75", "32.75.01", ...).
 CHILD_LEVEL = {Level.PROVINSI: Level.KABKOTA, Level.KABKOTA: Level.KECAMATAN,
@@ -112,11 +113,7 @@ def drilldown(
             count = counts.setdefault(path[len(top)], [0, 0])
             count[0] += r.sasaran
             count[1] += r.terlayani
-    names = (
-        dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
-        if counts
-        else {}
-    )
+    names = region_names(codes=list(counts))
     rows = [
         AreaCount(code, names.get(code, ""), s, t, marks.get((*top, code), CountMarks()))
         for code, (s, t) in sorted(counts.items())
@@ -199,7 +196,7 @@ def area_detail(
         allowed.append(Level.KABKOTA)
     # the area and, for a kecamatan of a province, its kab/kota (for the breadcrumbs): one query
     chain = [wilayah[:n] for n in CODE_LENGTH.values() if len(pemda.code) < n < len(wilayah)]
-    found = {r.code: r for r in Region.objects.filter(code__in=[*chain, wilayah])}
+    found = regions_by_code(codes=[*chain, wilayah])
     area = found.get(wilayah)
     if area is None or area.level not in allowed or not area.code.startswith(pemda.code + "."):
         raise Http404("Wilayah tidak dikenal")

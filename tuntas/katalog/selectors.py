@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from tuntas.core.formatting import format_decimal_id
-from tuntas.katalog.models import Jpd, JpdVersion, ScoringMethod
+from tuntas.katalog.models import Jpd, JpdVersion, ScoringMethod, Urusan
 from tuntas.katalog.reference import MethodRef, get_catalog, in_force
 from tuntas.perhitungan.engine import LEVELS, Band
 
@@ -34,6 +34,10 @@ def jpd_version_for_year(*, jpd: Jpd, year: int) -> JpdVersion | None:
          if in_force(v.valid_from, v.valid_until, year)),
         None,
     )  # fmt: skip
+
+
+def urusan_list() -> QuerySet[Urusan]:
+    return Urusan.objects.order_by("code")
 
 
 def scoring_method_get(*, code: str) -> ScoringMethod | None:

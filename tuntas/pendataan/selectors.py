@@ -9,9 +9,17 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol
 
+from django.contrib.auth.models import User
+
 from tuntas.katalog.models import Jpd, MutuItem, ScoringMethod
 from tuntas.organisasi.models import JpdAssignment, Pemda
-from tuntas.pendataan.models import AnnualTarget, MutuEntry, QuarterEntry, QuarterResult
+from tuntas.pendataan.models import (
+    AnnualTarget,
+    ExcelUpload,
+    MutuEntry,
+    QuarterEntry,
+    QuarterResult,
+)
 from tuntas.perhitungan.engine import Method, mutu_items_short_first
 
 FIRST_YEAR = 2019
@@ -176,6 +184,19 @@ def entry_rows(pemda: Pemda, year: int, quarter: int) -> list[EntryRow]:
             )
         )
     return rows
+
+
+def entry_get(pemda: Pemda, jpd: Jpd, year: int, quarter: int) -> QuarterEntry | None:
+    return QuarterEntry.objects.filter(pemda=pemda, jpd=jpd, year=year, quarter=quarter).first()
+
+
+def excel_upload_get(
+    pemda: Pemda, upload_id: int, year: int, quarter: int, user: User
+) -> ExcelUpload | None:
+    """An uploaded workbook awaiting confirmation: only its uploader's, in the pemda and quarter."""
+    return ExcelUpload.objects.filter(
+        pk=upload_id, pemda=pemda, year=year, quarter=quarter, uploaded_by=user
+    ).first()
 
 
 def jpd_get_for_pemda(pemda: Pemda, code: str) -> Jpd | None:

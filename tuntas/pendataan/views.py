@@ -14,9 +14,11 @@ from tuntas.core.errors import DomainError
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.forms import EntryForm, TargetForm
-from tuntas.pendataan.models import MutuEntry, QuarterEntry
+from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import (
     assignment_opd_id,
+    entry_get,
+    entry_mutu_values,
     entry_rows,
     jpd_get_for_pemda,
     jpd_shown,
@@ -79,9 +81,9 @@ def _initial(entry: QuarterEntry | None, items: list[Any], sasaran: int | None) 
             permasalahan=entry.permasalahan,
             solusi=entry.solusi,
         )
-        for m in MutuEntry.objects.filter(entry=entry):
-            initial[f"mutu_{m.item_id}_dibutuhkan"] = m.dibutuhkan
-            initial[f"mutu_{m.item_id}_tersedia"] = m.tersedia
+        for item_id, (needed, available) in entry_mutu_values(entry).items():
+            initial[f"mutu_{item_id}_dibutuhkan"] = needed
+            initial[f"mutu_{item_id}_tersedia"] = available
     for item in items:
         key = f"mutu_{item.pk}_dibutuhkan"
         if initial.get(key) is None:
@@ -99,7 +101,7 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
     items = mutu_items_for(jpd=jpd_obj, year=tahun)
     target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
     sasaran = target.sasaran if target else None
-    entry = QuarterEntry.objects.filter(pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw).first()
+    entry = entry_get(pemda, jpd_obj, tahun, tw)
     conflict: QuarterEntry | None = None
     status = 200
     if request.method == "POST":
@@ -138,9 +140,7 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
             status = 400
     else:
         form = EntryForm(initial=_initial(entry, items, sasaran), items=items)
-    conflict_mutu = (
-        {m.item_id: m for m in MutuEntry.objects.filter(entry=conflict)} if conflict else {}
-    )
+    conflict_mutu = entry_mutu_values(conflict)
     return render(
         request,
         "pendataan/isian.html",

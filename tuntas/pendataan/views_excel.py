@@ -30,8 +30,7 @@ from tuntas.pendataan.excel import (
     workbook_preview,
     workbook_read,
 )
-from tuntas.pendataan.models import ExcelUpload
-from tuntas.pendataan.selectors import year_choices
+from tuntas.pendataan.selectors import excel_upload_get, year_choices
 
 
 class UploadForm(forms.Form):
@@ -123,9 +122,7 @@ def workbook_confirm(
 ) -> HttpResponse:
     pemda, scope = _writer(request, kode, tahun, tw)
     user: User = request.user  # type: ignore[assignment]
-    upload = ExcelUpload.objects.filter(
-        pk=unggahan, pemda=pemda, year=tahun, quarter=tw, uploaded_by=user
-    ).first()
+    upload = excel_upload_get(pemda, unggahan, tahun, tw, user)
     if upload is None:
         raise Http404("Unggahan tidak ditemukan")
     error = ""

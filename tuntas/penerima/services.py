@@ -246,9 +246,11 @@ def import_job_submit(
     accept_partial: bool,
     replace: bool,
     actor: User,
+    enqueue: Callable[[int], object],
 ) -> ImportJob:
     """Store an uploaded recipient list (mode 0600 under ``VAR_DIR/unggahan``), create its
-    :class:`ImportJob`, log the upload, and enqueue the background import."""
+    :class:`ImportJob`, log the upload, and enqueue the background import with ``enqueue``
+    (``tasks.recipients_import_task.enqueue``: the task calls this module, never the reverse)."""
     if jpd.level != pemda.level:
         raise ImportArgumentError(
             f"JPD {jpd.code} adalah JPD {jpd.get_level_display()}, bukan JPD {pemda.name}."
@@ -297,10 +299,8 @@ def import_job_submit(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    from tuntas.penerima.tasks import recipients_import_task
-
     try:
-        recipients_import_task.enqueue(job.pk)
+        enqueue(job.pk)
     except Exception:
         logger.exception("Impor penerima #%s tidak dapat dimasukkan ke antrean", job.pk)
         path.unlink(missing_ok=True)

@@ -68,6 +68,7 @@ from tuntas.penerima.services import (
     import_progress_read,
     jpd_version_required,
 )
+from tuntas.penerima.tasks import recipients_import_task
 
 PAGE_SIZE = 50
 LOG_PAGE_SIZE = 100
@@ -181,6 +182,7 @@ def upload(request: HttpRequest, kode: str) -> HttpResponse:
                     accept_partial=form.cleaned_data["terima_sebagian"],
                     replace=form.cleaned_data["ganti"],
                     actor=_user(request),
+                    enqueue=recipients_import_task.enqueue,
                 )
             except DomainError as exc:
                 form.add_error("berkas", str(exc))

@@ -25,3 +25,15 @@ def normalize_region_code(code: str) -> str:
         return code
     parts = [code[:2], code[2:4], code[4:6], code[6:10]]
     return ".".join(p for p in parts if p)
+
+
+def region_names(*, codes: list[str]) -> dict[str, str]:
+    """code → name of the given regions (one query; none for no codes)."""
+    if not codes:
+        return {}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def regions_by_code(*, codes: list[str]) -> dict[str, Region]:
+    """The given regions by code (one query)."""
+    return {r.code: r for r in Region.objects.filter(code__in=codes)}

@@ -25,8 +25,8 @@ from tuntas.akun.services import (
 )
 from tuntas.core.errors import DomainError
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import PASSWORD, PersonaTestCase, make_user, opd
 from tuntas.organisasi.services import FieldInvalid
+from tuntas.testing import PASSWORD, PersonaTestCase, make_user, opd
 
 LOGIN = "/akun/masuk/"
 USERS = "/pemda/32.75/pengaturan/pengguna/"

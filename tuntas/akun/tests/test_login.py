@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from tuntas.akun.models import LoginAttempt
-from tuntas.core.testing import PASSWORD, PersonaTestCase
+from tuntas.testing import PASSWORD, PersonaTestCase
 
 LOGIN = "/akun/masuk/"
 

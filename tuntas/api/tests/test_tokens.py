@@ -14,7 +14,7 @@ from tuntas.api.models import ApiToken
 from tuntas.api.services import api_token_authenticate, api_token_create, api_token_revoke
 from tuntas.core.errors import DomainError
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import PersonaTestCase
+from tuntas.testing import PersonaTestCase
 
 
 class TokenServiceTests(PersonaTestCase):

@@ -21,9 +21,9 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from tuntas.core.testing import PersonaTestCase
 from tuntas.katalog.models import Jpd
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
+from tuntas.testing import PersonaTestCase
 
 SOURCE = Path(settings.BASE_DIR) / "tuntas"
 LOCALE_DIR = SOURCE / "locale" / "en" / "LC_MESSAGES"

@@ -17,7 +17,6 @@ from python_calamine import CalamineWorkbook
 from tuntas.akun.models import Membership, Role
 from tuntas.akun.scope import scope_for
 from tuntas.core.errors import DomainError
-from tuntas.core.testing import PersonaTestCase, opd
 from tuntas.organisasi.models import JpdAssignment
 from tuntas.organisasi.services import opd_create, opd_delete
 from tuntas.pendataan.excel import (
@@ -30,6 +29,7 @@ from tuntas.pendataan.excel import (
     workbook_plan,
 )
 from tuntas.pendataan.models import ExcelUpload
+from tuntas.testing import PersonaTestCase, opd
 
 YEAR, TW = 2025, 2
 SHEET = "1.02 Kesehatan"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuntas.core.testing import PersonaTestCase
+from tuntas.testing import PersonaTestCase
 
 
 class LanguageTests(PersonaTestCase):

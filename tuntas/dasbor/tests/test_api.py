@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from tuntas.api.services import api_token_create, api_token_revoke
-from tuntas.api.testing import entry_fill
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase
+from tuntas.testing.api import entry_fill
 
 YEAR, TW = 2025, 2
 Q = f"?tahun={YEAR}&tw={TW}"

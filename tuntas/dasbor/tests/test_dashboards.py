@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase
 
 YEAR, TW = 2025, 2
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from tuntas.core.testing import AccessMatrixMixin, page_query_counts
 from tuntas.pendataan.services import target_set
 from tuntas.penerima.tests.helpers import YEAR, PenerimaTestCase
 from tuntas.penerima.tests.test_registry_counts import (
@@ -15,6 +14,7 @@ from tuntas.penerima.tests.test_registry_counts import (
     import_rows,
     more_rows,
 )
+from tuntas.testing import AccessMatrixMixin, page_query_counts
 
 KEC = f"/pemda/32.75/wilayah/{YEAR}/1.02.K06/"
 DESA = f"{KEC}32.75.01/"

@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 from python_calamine import CalamineWorkbook
 
-from tuntas.api.testing import entry_fill
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase, opd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase, opd
+from tuntas.testing.api import entry_fill
 
 YEAR, TW = 2025, 2
 Q = f"?tahun={YEAR}&tw={TW}"

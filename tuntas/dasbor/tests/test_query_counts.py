@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tuntas.api.services import api_token_create
-from tuntas.api.testing import entry_fill, kabkota_register
-from tuntas.core.testing import PersonaTestCase
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.models import QuarterEntry, QuarterResult
+from tuntas.testing import PersonaTestCase
+from tuntas.testing.api import entry_fill, kabkota_register
 
 BASELINE = Path(__file__).with_name("query_counts.json")
 YEAR, TW = 2025, 2

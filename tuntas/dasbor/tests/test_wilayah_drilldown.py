@@ -15,7 +15,6 @@ from django.contrib.auth.models import User
 from django.test import SimpleTestCase
 
 from tuntas.akun.models import Membership, Role
-from tuntas.core.testing import AccessMatrixMixin, make_user, page_query_counts
 from tuntas.katalog.models import Jpd
 from tuntas.penerima.disclosure import (
     SMALL_COUNT_MIN,
@@ -32,6 +31,7 @@ from tuntas.penerima.tests.test_registry_counts import (
     not_served,
     served,
 )
+from tuntas.testing import AccessMatrixMixin, make_user, page_query_counts
 from tuntas.wilayah.models import Region
 
 S, T, B = Mark.SHOWN, Mark.SMALL, Mark.HIDDEN  # shown, "< 5", "*"

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import ClassVar
 
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
 from tuntas.katalog.models import Jpd, MutuItem
 from tuntas.pendataan.models import QuarterEntry, QuarterResult, TargetRevision
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase
 
 YEAR, TW = 2025, 2
 LANSIA = "1.02.K07"  # Dinas Kesehatan

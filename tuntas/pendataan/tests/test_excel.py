@@ -16,7 +16,6 @@ from python_calamine import CalamineWorkbook
 
 from tuntas.akun.scope import scope_for
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase
 from tuntas.katalog.models import Jpd, MutuItem
 from tuntas.pendataan.excel import (
     COLUMN_INDEX,
@@ -29,6 +28,7 @@ from tuntas.pendataan.excel import (
 )
 from tuntas.pendataan.models import ExcelUpload, QuarterEntry
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase
 
 YEAR, TW = 2025, 2
 K01, K02, K03, K04 = "1.02.K01", "1.02.K02", "1.02.K03", "1.02.K04"

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from tuntas.core.testing import PersonaTestCase
 from tuntas.katalog.models import Jpd, MutuItem, ScoringMethod
 from tuntas.katalog.reference import get_catalog
 from tuntas.pendataan.models import QuarterEntry, QuarterResult
@@ -23,6 +22,7 @@ from tuntas.pendataan.services import (
     target_set,
 )
 from tuntas.perhitungan.engine import JpdInput, hitung, stored
+from tuntas.testing import PersonaTestCase
 
 YEAR, TW = 2025, 2
 # six JPD over four urusan, so the urusan means and the region mean both have work to do

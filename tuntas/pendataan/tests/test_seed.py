@@ -16,7 +16,6 @@ from django.test import override_settings
 
 from tuntas.akun.models import Membership, Role
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import PersonaTestCase
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
@@ -37,6 +36,7 @@ from tuntas.pendataan.services import (
     suggested_need,
 )
 from tuntas.perhitungan.engine import stored
+from tuntas.testing import PersonaTestCase
 
 YEAR = 2025
 PERIODS = periods_between((YEAR, 1), (YEAR, 4))

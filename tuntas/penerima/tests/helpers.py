@@ -15,8 +15,8 @@ import xlsxwriter
 from django.core.management import call_command
 from django.test import override_settings
 
-from tuntas.core.testing import PersonaTestCase
 from tuntas.katalog.models import Jpd
+from tuntas.testing import PersonaTestCase
 
 TEST_KEY = base64.b64encode(bytes(range(32))).decode()
 HEADER = [

@@ -319,7 +319,7 @@ def test_console_script_end_to_end(tmp_path):
     key = tmp_path / "var" / "data_key"
     assert key.stat().st_mode & 0o777 == 0o600
     assert "Kunci data pribadi dibuat" not in tuntas("init", "--tanpa-wilayah").stdout
-    setup = "from tuntas.core.testing import ensure_test_regions; ensure_test_regions()"
+    setup = "from tuntas.testing import ensure_test_regions; ensure_test_regions()"
     assert tuntas("shell", "-c", setup).returncode == 0
     good = tmp_path / "baik.csv"
     good.write_text(csv_text([row(1), row(2)]))

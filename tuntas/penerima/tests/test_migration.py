@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 call_command("migrate", verbosity=0)
-from tuntas.core.testing import ensure_test_regions
+from tuntas.testing import ensure_test_regions
 from tuntas.katalog.reference import get_catalog
 from tuntas.katalog.services import catalog_sync
 from tuntas.organisasi.services import pemda_register

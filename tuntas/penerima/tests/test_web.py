@@ -20,7 +20,6 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
-from tuntas.core.testing import AccessMatrixMixin
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus, RecipientEntry
 from tuntas.penerima.parsing import COLUMNS
 from tuntas.penerima.services import (
@@ -30,7 +29,9 @@ from tuntas.penerima.services import (
     import_progress_read,
     recipients_import,
 )
+from tuntas.penerima.tasks import recipients_import_task
 from tuntas.penerima.tests.helpers import DESA_B, YEAR, PenerimaTestCase, csv_text, row
+from tuntas.testing import AccessMatrixMixin
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -323,6 +324,7 @@ class DatabaseQueueTests(WebTestCase):
         job = import_job_submit(
             pemda=self.pemda_a, jpd=self.k06, year=YEAR, upload=upload_file([row(30)]),
             accept_partial=False, replace=False, actor=self.users["operator_kes"],
+            enqueue=recipients_import_task.enqueue,
         )  # fmt: skip
         from tuntas.penerima.services import import_job_run
 

@@ -29,7 +29,7 @@ from tuntas.penerima.xlsx_stream import (
     open_first_sheet,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "perhitungan" / "tests" / "files"
+FIXTURES = Path(__file__).resolve().parents[2] / "kalkulator" / "tests" / "files"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from tuntas.akun.models import Membership, Role
 from tuntas.core.errors import DomainError
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import PersonaTestCase, opd
 from tuntas.organisasi.models import JpdAssignment, PerangkatDaerah
 from tuntas.organisasi.services import (
     FieldInvalid,
@@ -14,6 +13,7 @@ from tuntas.organisasi.services import (
     opd_delete,
     opd_rename,
 )
+from tuntas.testing import PersonaTestCase, opd
 
 
 class OpdServiceTests(PersonaTestCase):

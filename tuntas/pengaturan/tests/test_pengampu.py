@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import PersonaTestCase, opd
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import JpdAssignment
 from tuntas.pendataan.models import QuarterEntry
+from tuntas.testing import PersonaTestCase, opd
 
 URL = "/pemda/32.75/pengaturan/pengampu/"
 JPD = "1.02.K01"  # pelayanan kesehatan ibu hamil, Dinas Kesehatan by default
@@ -63,7 +63,7 @@ class AssignmentPageTests(PersonaTestCase):
         sos = opd(self.pemda_a, "Dinas Sosial")
         response = self.client.post(f"{URL}{JPD}/", {"opd": sos.pk}, headers={"HX-Request": "true"})
         self.assertEqual(response.status_code, 200)
-        self.assertTemplateUsed(response, "organisasi/_pengampu_row.html")
+        self.assertTemplateUsed(response, "pengaturan/_pengampu_row.html")
         self.assertNotContains(response, "<html")
         self.assertContains(response, f'<option value="{sos.pk}" selected>Dinas Sosial</option>')
         self.assertContains(response, "Tersimpan")

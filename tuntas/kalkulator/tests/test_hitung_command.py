@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tuntas.core.tabular import read_table
+from tuntas.kalkulator.input import read_calculator_rows
 from tuntas.katalog.reference import get_catalog
 from tuntas.perhitungan.engine import hitung, truncate2
-from tuntas.perhitungan.input import read_calculator_rows
 
 FILES = Path(__file__).parent / "files"
 SAMPLE_CSV = Path(settings.BASE_DIR) / "contoh" / "capaian-kab-contoh.csv"

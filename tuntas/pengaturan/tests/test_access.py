@@ -13,8 +13,8 @@ from django.db.models import Max, QuerySet
 
 from tuntas.akun.models import Membership, Role
 from tuntas.core.models import AuditEvent
-from tuntas.core.testing import AccessMatrixMixin, PersonaTestCase, make_user, opd
 from tuntas.organisasi.models import JpdAssignment, PerangkatDaerah
+from tuntas.testing import AccessMatrixMixin, PersonaTestCase, make_user, opd
 
 BASE = "/pemda/32.75/pengaturan/"
 # may read Kota Bekasi but not administer it

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from tuntas.core.tabular import TableError, read_table
+from tuntas.kalkulator.input import CalculatorInputError, read_calculator_rows
+from tuntas.kalkulator.report import result_to_dict, result_to_text
 from tuntas.katalog.reference import DEFAULT_METHOD, get_catalog
 from tuntas.perhitungan.engine import hitung
-from tuntas.perhitungan.input import CalculatorInputError, read_calculator_rows
-from tuntas.perhitungan.report import result_to_dict, result_to_text
 
 EXIT_BAD_INPUT = 2
 

@@ -23,8 +23,6 @@ from django.views.decorators.http import require_POST, require_safe
 from tuntas.akun import services as akun_services
 from tuntas.akun.scope import pemda_get_for_user, require_admin
 from tuntas.core.errors import DomainError
-from tuntas.organisasi import selectors
-from tuntas.organisasi.forms import AssignmentForm, MembershipForm, OpdForm, UserCreateForm
 from tuntas.organisasi.models import Pemda, PerangkatDaerah
 from tuntas.organisasi.services import (
     FieldInvalid,
@@ -34,6 +32,8 @@ from tuntas.organisasi.services import (
     opd_delete,
     opd_rename,
 )
+from tuntas.pengaturan import selectors
+from tuntas.pengaturan.forms import AssignmentForm, MembershipForm, OpdForm, UserCreateForm
 
 View = Callable[..., HttpResponse]
 
@@ -72,7 +72,7 @@ def _once(response: HttpResponse) -> HttpResponse:
 def overview(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(
         request,
-        "organisasi/ringkasan.html",
+        "pengaturan/ringkasan.html",
         {"pemda": pemda, "summary": selectors.settings_summary(pemda), "tab": "ringkasan"},
     )
 
@@ -101,7 +101,7 @@ def opd_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     return render(
         request,
-        "organisasi/opd.html",
+        "pengaturan/opd.html",
         {"pemda": pemda, "rows": selectors.opd_rows(pemda), "form": form, "tab": "opd"},
         status=status,
     )
@@ -169,7 +169,7 @@ def opd_delete_view(request: HttpRequest, pemda: Pemda, opd_id: int) -> HttpResp
 def assignment_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(
         request,
-        "organisasi/pengampu.html",
+        "pengaturan/pengampu.html",
         {
             "pemda": pemda,
             "rows": selectors.assignment_rows(pemda),
@@ -203,7 +203,7 @@ def assignment_edit(request: HttpRequest, pemda: Pemda, jpd: str) -> HttpRespons
     if getattr(request, "htmx", False):
         return render(
             request,
-            "organisasi/_pengampu_row.html",
+            "pengaturan/_pengampu_row.html",
             {
                 "pemda": pemda,
                 "row": selectors.assignment_row(pemda, jpd_obj),
@@ -231,7 +231,7 @@ def assignment_edit(request: HttpRequest, pemda: Pemda, jpd: str) -> HttpRespons
 def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(
         request,
-        "organisasi/pengguna.html",
+        "pengaturan/pengguna.html",
         {"pemda": pemda, "users": selectors.pemda_users(pemda), "tab": "pengguna"},
     )
 
@@ -242,7 +242,7 @@ def _password_page(
     return _once(
         render(
             request,
-            "organisasi/sandi_awal.html",
+            "pengaturan/sandi_awal.html",
             {
                 "pemda": pemda,
                 "target": user,
@@ -281,7 +281,7 @@ def user_create(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     return render(
         request,
-        "organisasi/pengguna_baru.html",
+        "pengaturan/pengguna_baru.html",
         {"pemda": pemda, "form": form, "tab": "pengguna"},
         status=status,
     )
@@ -299,7 +299,7 @@ def _user_page(
 ) -> HttpResponse:
     return render(
         request,
-        "organisasi/pengguna_detail.html",
+        "pengaturan/pengguna_detail.html",
         {
             "pemda": pemda,
             "pu": _pemda_user_or_404(pemda, user_id),
