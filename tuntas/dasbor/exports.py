@@ -20,6 +20,7 @@ import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
 from tuntas.dasbor.selectors import (
@@ -294,6 +295,7 @@ def _check_format(fmt: str) -> None:
 
 
 @login_required
+@require_safe
 def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpResponse:
     """A table of the pemda dashboard: urusan, jpd, keterisian, tren or mutu."""
     pemda = pemda_get_for_user(request, kode)
@@ -307,6 +309,7 @@ def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpR
 
 
 @login_required
+@require_safe
 def provinsi_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
     """The ranking of a province's kab/kota."""
     province = pemda_get_for_user(request, kode)
@@ -319,6 +322,7 @@ def provinsi_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def nasional_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The national ranking with the page's filters (tingkat, urusan, kategori)."""
     scope = request_scope(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from tuntas.akun.models import Role
 from tuntas.akun.scope import pemda_get_for_user, request_scope
@@ -24,6 +25,7 @@ def period_from(request: HttpRequest) -> tuple[int, int]:
 
 
 @login_required
+@require_safe
 def beranda(request: HttpRequest) -> HttpResponse:
     """Send each user to where their work is."""
     scope = request_scope(request)
@@ -37,6 +39,7 @@ def beranda(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def pemda(request: HttpRequest, kode: str) -> HttpResponse:
     pemda_obj = pemda_get_for_user(request, kode)
     year, quarter = period_from(request)
@@ -65,6 +68,7 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
     """A province's own SPM and all its kab/kota, ranked (provinsi role, pusat)."""
     from tuntas.dasbor.selectors import province_kabkota, ranked
@@ -90,6 +94,7 @@ def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def nasional(request: HttpRequest) -> HttpResponse:
     """Every pemda the user may read, filterable by level, urusan and category."""
     from tuntas.dasbor.selectors import national_ranking

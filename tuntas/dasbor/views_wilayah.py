@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
 from tuntas.katalog.models import Jpd
@@ -178,6 +179,7 @@ def _page(
 
 
 @login_required
+@require_safe
 def area_top(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
     """The first level: the kecamatan of a kab/kota, the kab/kota of a province."""
     pemda, jpd_obj, quarter = _context(request, kode, tahun, jpd)
@@ -185,6 +187,7 @@ def area_top(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpRespo
 
 
 @login_required
+@require_safe
 def area_detail(
     request: HttpRequest, kode: str, tahun: int, jpd: str, wilayah: str
 ) -> HttpResponse:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from tuntas.katalog.reference import DEFAULT_METHOD, get_catalog
 from tuntas.katalog.selectors import method_rules
 
 
+@require_safe
 def method_list(request: HttpRequest) -> HttpResponse:
     methods = sorted(
         get_catalog().methods.values(), key=lambda m: (m.code != DEFAULT_METHOD, m.code)
@@ -19,6 +21,7 @@ def method_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def method_detail(request: HttpRequest, kode: str) -> HttpResponse:
     ref = get_catalog().methods.get(kode)
     if ref is None:

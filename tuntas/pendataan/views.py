@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope, require_write
 from tuntas.core.errors import DomainError
@@ -44,6 +44,7 @@ def _period(year: int, quarter: int) -> None:
 
 
 @login_required
+@require_safe
 def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
     _period(tahun, tw)

@@ -1,0 +1,362 @@
+"""The access matrix: every route of the site, page or API, read or write, with what each persona
+must get. ``tuntas/setup/tests/test_isolation.py`` walks Django's URL resolver (the API's routes
+included) and fails for a route that has no entry here, then checks every entry for every
+persona — so a new route cannot ship without its isolation test (like NetBox's view test
+cases, driven from the resolver).
+
+Each entry: the route's URL keyword arguments (``{opd}``-style placeholders are filled from the
+fixture's objects) and its checks. A check names the statuses that differ from the default:
+404 for every signed-in persona (outsiders cannot tell a forbidden object from a missing one) and
+302 to the login page for an anonymous visitor. Writes are checked with an empty or harmless
+body: an allowed persona gets past the access check (200, 302 or 400), a refused one gets 403 or
+404; every request runs in a savepoint that is rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+# Personas of tuntas.testing.PersonaTestCase, plus the anonymous visitor.
+ANON = "anonim"
+PERSONAS = (
+    "operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim", "admin_a",
+    "pimpinan_a", "provinsi_jabar", "pusat", "outsider", "admin_b", "nobody", ANON,
+)  # fmt: skip
+
+A_MEMBERS = ("operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim", "admin_a",
+             "pimpinan_a")  # fmt: skip
+A_READERS = (*A_MEMBERS, "provinsi_jabar", "pusat")
+
+
+def every(status: int, personas: tuple[str, ...]) -> dict[str, int]:
+    return dict.fromkeys(personas, status)
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str  # get | post
+    expect: dict[str, int]
+    default: int = 404
+    anonymous: int = 302
+    to_login: bool = True  # an anonymous 302 goes to the login page
+    data: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: dict[str, str]
+    checks: tuple[Check, ...]
+
+
+SIGNED_IN = tuple(p for p in PERSONAS if p != ANON)
+K = {"kode": "32.75"}
+PROV = {"kode": "32"}
+PERIOD = {**K, "tahun": "2025", "tw": "2"}
+HEALTH = {**PERIOD, "jpd": "1.02.K07"}  # pengampu: Dinas Kesehatan
+BY_NAME = {**K, "tahun": "2025", "jpd": "1.02.K06"}
+# who writes a health JPD of pemda A: its OPD's operator and verifikator, the SPM team, admin
+HEALTH_WRITERS = ("operator_kes", "verifikator_kes", "verifikator_tim", "admin_a")
+# by-name data of a health JPD: the same four; other members are refused (403)
+BY_NAME_READERS = HEALTH_WRITERS
+REFUSED_MEMBERS = ("operator_dik", "pimpinan_a")
+ADMIN_ONLY_403 = ("operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim",
+                  "pimpinan_a", "provinsi_jabar", "pusat")  # fmt: skip
+
+
+def read_page(readers: tuple[str, ...], **extra: int) -> tuple[Check, ...]:
+    """A read-only page: ``readers`` get 200, others 404; POST is not allowed (405)."""
+    return (
+        Check("get", {**every(200, readers), **extra}),
+        Check("post", {}, default=405),
+    )
+
+
+def admin_form(get_status: int, post_status: int) -> tuple[Check, ...]:
+    """A settings page of pemda A: only its admin_pemda; other readers of the pemda 403."""
+    return (
+        Check("get", {**every(403, ADMIN_ONLY_403), "admin_a": get_status}),
+        Check("post", {**every(403, ADMIN_ONLY_403), "admin_a": post_status}),
+    )
+
+
+def by_name(get_status: int | None, post_status: int | None) -> tuple[Check, ...]:
+    """A by-name page of JPD 1.02.K06 (Dinas Kesehatan): the four who may see the list; other
+    members of pemda A 403; the province, pusat and outsiders 404 (only aggregates leave)."""
+    checks = []
+    for method, status in (("get", get_status), ("post", post_status)):
+        if status is None:
+            checks.append(Check(method, {}, default=405))
+        else:
+            checks.append(
+                Check(method, {**every(status, BY_NAME_READERS), **every(403, REFUSED_MEMBERS)})
+            )
+    return tuple(checks)
+
+
+PUBLIC = (
+    Check("get", {}, default=200, anonymous=200),
+    Check("post", {}, default=405, anonymous=405),
+)
+
+# fixtures referred to in kwargs: {opd} {user} {membership} {job} {upload}
+SITE: dict[str, Route] = {
+    # --- accounts and language
+    "beranda": Route(
+        {},
+        (
+            Check("get", {"nobody": 403}, default=302),  # each persona to its dashboard
+            Check("post", {}, default=405),
+        ),
+    ),
+    "akun:masuk": Route(
+        {},
+        (
+            Check("get", {}, default=302, anonymous=200),  # signed in: sent on
+            Check("post", {}, default=302, anonymous=200),  # empty form: shown again
+        ),
+    ),
+    "akun:keluar": Route(
+        {},
+        (
+            Check("get", {}, default=405, anonymous=405),
+            Check("post", {}, default=302, anonymous=302, to_login=False),
+        ),
+    ),
+    "akun:sandi": Route(
+        {},
+        (
+            Check("get", {}, default=200),
+            Check("post", {}, default=200),  # empty form: errors shown
+        ),
+    ),
+    "akun:sandi-selesai": Route(
+        {},
+        (
+            Check("get", {}, default=200),
+            Check("post", {}, default=405),
+        ),
+    ),
+    "set_language": Route(
+        {},
+        (
+            Check("get", {}, default=302, anonymous=302, to_login=False),
+            Check("post", {}, default=302, anonymous=302, data={"language": "en"}, to_login=False),
+        ),
+    ),
+    # --- reference data, public
+    "metode-daftar": Route({}, PUBLIC),
+    "metode": Route({"kode": "ipspm-2021"}, PUBLIC),
+    "api:openapi-json": Route({}, (Check("get", {}, default=200, anonymous=200),)),
+    "api:openapi-view": Route({}, (Check("get", {}, default=200, anonymous=200),)),
+    "api:api-root": Route({}, (Check("get", {}, default=404, anonymous=404),)),
+    # --- dashboards and their downloads
+    "dasbor-pemda": Route(K, read_page(A_READERS)),
+    "dasbor-provinsi": Route(PROV, read_page(("provinsi_jabar", "pusat"))),
+    "dasbor-nasional": Route({}, read_page(("pusat",))),
+    "dasbor-unduh-pemda": Route({**K, "tabel": "jpd", "fmt": "csv"}, read_page(A_READERS)),
+    "dasbor-unduh-provinsi": Route({**PROV, "fmt": "csv"}, read_page(("provinsi_jabar", "pusat"))),
+    "dasbor-unduh-nasional": Route({"fmt": "csv"}, read_page(("pusat",))),
+    "dasbor-wilayah": Route(BY_NAME, read_page(A_READERS)),  # aggregates only
+    "dasbor-wilayah-rinci": Route({**BY_NAME, "wilayah": "32.75.01"}, read_page(A_READERS)),
+    # --- read API (bearer token or session; anonymous 401)
+    "api:pemda_list": Route(
+        {},
+        (
+            Check("get", {}, default=200, anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    "api:pemda_dasbor": Route(
+        K,
+        (
+            Check("get", every(200, A_READERS), anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    "api:provinsi_dasbor": Route(
+        PROV,
+        (
+            Check("get", every(200, ("provinsi_jabar", "pusat")), anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    "api:nasional_dasbor": Route(
+        {},
+        (
+            Check("get", {"pusat": 200}, anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    # --- quarterly entry
+    "isian-daftar": Route(PERIOD, read_page(A_READERS)),
+    "isian": Route(
+        HEALTH,
+        (
+            Check("get", every(200, A_READERS)),
+            # empty form: the writers reach validation (400); read-only roles 403
+            Check(
+                "post",
+                {
+                    **every(400, HEALTH_WRITERS),
+                    **every(403, ("operator_dik", "pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+            ),
+        ),
+    ),
+    "isian-hitung": Route(
+        HEALTH,
+        (
+            Check("get", {}, default=405),
+            Check("post", every(200, A_READERS)),  # computes, stores nothing
+        ),
+    ),
+    "sasaran": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", {}, default=405),
+            Check(
+                "post",
+                {
+                    **every(302, HEALTH_WRITERS),
+                    **every(403, ("operator_dik", "pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+            ),
+        ),
+    ),
+    "isian-unduh": Route(
+        PERIOD,
+        (
+            Check(
+                "get",
+                {
+                    **every(200, A_MEMBERS[:5]),
+                    **every(403, ("pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+            ),
+            Check("post", {}, default=405),
+        ),
+    ),
+    "isian-unggah": Route(
+        PERIOD,
+        (
+            Check(
+                "get",
+                {
+                    **every(200, A_MEMBERS[:5]),
+                    **every(403, ("pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+            ),
+            Check(
+                "post",
+                {
+                    **every(400, A_MEMBERS[:5]),
+                    **every(403, ("pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+            ),
+        ),
+    ),
+    # an upload is its uploader's (verifikator_tim): anyone else, even of the pemda, 404
+    "isian-unggah-konfirmasi": Route(
+        {**PERIOD, "unggahan": "{upload}"},
+        (
+            Check(
+                "get",
+                {"verifikator_tim": 200, **every(403, ("pimpinan_a", "provinsi_jabar", "pusat"))},
+            ),
+            Check(
+                "post",
+                {"verifikator_tim": 302, **every(403, ("pimpinan_a", "provinsi_jabar", "pusat"))},
+            ),
+        ),
+    ),
+    # --- settings (admin_pemda)
+    "pengaturan": Route(K, admin_form(200, 405)),
+    "pengaturan-opd": Route(K, admin_form(200, 400)),
+    "pengaturan-opd-ubah": Route({**K, "opd_id": "{opd}"}, admin_form(405, 302)),
+    "pengaturan-opd-koordinator": Route({**K, "opd_id": "{opd}"}, admin_form(405, 302)),
+    "pengaturan-opd-hapus": Route({**K, "opd_id": "{opd}"}, admin_form(405, 302)),
+    "pengaturan-pengampu": Route(K, admin_form(200, 405)),
+    "pengaturan-pengampu-ubah": Route({**K, "jpd": "1.02.K07"}, admin_form(405, 302)),
+    "pengaturan-pengguna": Route(K, admin_form(200, 405)),
+    "pengaturan-pengguna-baru": Route(K, admin_form(200, 400)),
+    "pengaturan-pengguna-detail": Route({**K, "user_id": "{user}"}, admin_form(200, 405)),
+    "pengaturan-keanggotaan-tambah": Route({**K, "user_id": "{user}"}, admin_form(405, 400)),
+    "pengaturan-keanggotaan-cabut": Route(
+        {**K, "user_id": "{user}", "membership_id": "{membership}"}, admin_form(405, 302)
+    ),
+    "pengaturan-pengguna-sandi": Route({**K, "user_id": "{user}"}, admin_form(405, 200)),
+    "pengaturan-pengguna-status": Route({**K, "user_id": "{user}"}, admin_form(405, 302)),
+    # --- by-name recipients (personal data)
+    "penerima": Route(
+        K,
+        (
+            Check("get", every(200, A_MEMBERS)),  # the overview: counts only
+            Check("post", {}, default=405),
+        ),
+    ),
+    "penerima-unggah": Route(
+        K,
+        (
+            Check("get", {**every(200, A_MEMBERS[:5]), "pimpinan_a": 403}),
+            Check("post", {**every(400, A_MEMBERS[:5]), "pimpinan_a": 403}),
+        ),
+    ),
+    "penerima-impor": Route({**K, "impor": "{job}"}, by_name(200, None)),
+    "penerima-impor-laporan": Route({**K, "impor": "{job}"}, by_name(200, None)),
+    "penerima-templat": Route({**K, "jpd": "1.02.K06"}, by_name(200, None)),
+    "penerima-log": Route(
+        K,
+        (
+            Check("get", {**every(403, A_MEMBERS), "admin_a": 200}),
+            Check("post", {}, default=405),
+        ),
+    ),
+    "penerima-daftar": Route(BY_NAME, by_name(200, 400)),
+    "penerima-nik": Route(BY_NAME, by_name(None, 400)),
+    "penerima-ekspor": Route(BY_NAME, by_name(200, 400)),
+}
+
+
+def access_fixture(case: object) -> dict[str, str]:
+    """The objects the routes' placeholders refer to, in pemda A (32.75): an OPD, a user with
+    a membership, a by-name import job, an uploaded workbook awaiting confirmation, a target
+    and an entry of JPD 1.02.K07."""
+    from tuntas.akun.models import Membership
+    from tuntas.katalog.models import Jpd
+    from tuntas.organisasi.models import PerangkatDaerah
+    from tuntas.pendataan.models import ExcelUpload
+    from tuntas.penerima.models import ImportJob, ImportStatus
+    from tuntas.testing.api import entry_fill
+
+    pemda = case.pemda_a  # type: ignore[attr-defined]
+    users = case.users  # type: ignore[attr-defined]
+    entry_fill(pemda, "1.02.K07", year=2025, quarter=2, sasaran=100, terlayani=80)
+    opd = PerangkatDaerah.objects.get(pemda=pemda, name="Dinas Kesehatan")
+    member = users["operator_kes"]
+    membership = Membership.objects.get(user=member, pemda=pemda)
+    job = ImportJob.objects.create(
+        pemda=pemda, jpd=Jpd.objects.get(code="1.02.K06"), year=2025, file_name="x.csv",
+        uploaded_by=member, status=ImportStatus.SELESAI,
+    )  # fmt: skip
+    upload = ExcelUpload.objects.create(
+        pemda=pemda, year=2025, quarter=2, uploaded_by=users["verifikator_tim"], file_name="b.xlsx"
+    )
+    # the job's error report: a file in VAR_DIR/laporan (removed by the caller's cleanup)
+    folder = Path(settings.VAR_DIR) / "laporan"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / f"akses-uji-{job.pk}.xlsx"
+    report.write_bytes(b"PK")
+    job.report_path = str(report)
+    job.save(update_fields=["report_path"])
+    return {
+        "report": str(report),
+        "opd": str(opd.pk),
+        "user": str(member.pk),
+        "membership": str(membership.pk),
+        "job": str(job.pk),
+        "upload": str(upload.pk),
+    }
