@@ -1,5 +1,5 @@
 """Messages raised by the services (akun, organisasi) and by the Excel round trip
-(pendataan/excel.py) follow the language the user chose with the switch: English after
+(pendataan/excel/) follow the language the user chose with the switch: English after
 POST /i18n/setlang/ language=en, Bahasa Indonesia otherwise. The workbook's layout (sheet names,
 column headers, metadata) does not depend on the language: a workbook downloaded in English is
 accepted in Indonesian and the other way round."""
@@ -154,7 +154,7 @@ class AdminPageMessageTests(MessageLanguageTestCase):
 
 
 class ExcelMessageTests(MessageLanguageTestCase):
-    """pendataan/excel.py: refusals, preview problems and the workbook's guidance."""
+    """pendataan/excel/: refusals, preview problems and the workbook's guidance."""
 
     def test_refused_uploads_in_english(self):
         self.login("operator_kes")
