@@ -7,7 +7,6 @@ pusat role, the period from ``period_from`` and the national filters as on the p
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.core.safe_write import csv_lines, xlsx_text
 from tuntas.dasbor.selectors import (
     PemdaDashboard,
     RankedRow,
@@ -223,15 +223,14 @@ def xlsx_bytes(table: Table) -> bytes:
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1})
     formats = {"int": workbook.add_format({"num_format": "#,##0"})}
     for col, column in enumerate(table.columns):
-        sheet.write_string(0, col, column.header, header)
+        xlsx_text(sheet, 0, col, column.header, header)
         sheet.set_column(col, col, column.width)
     for row_number, row in enumerate(table.rows, start=1):
         for col, (column, value) in enumerate(zip(table.columns, row, strict=True)):
             if value is None or value == "":
                 continue
             if column.kind == "text":
-                # write_string: text is never read as a formula, whatever it starts with
-                sheet.write_string(row_number, col, str(value))
+                xlsx_text(sheet, row_number, col, str(value))
             elif column.kind == "int":
                 sheet.write_number(row_number, col, int(value), formats["int"])
             else:
@@ -259,18 +258,15 @@ def _csv_cell(kind: Kind, value: Cell) -> str:
         return f"{Decimal(value):.{_places(Decimal(value))}f}".replace(".", ",")
     if kind == "int":
         return str(int(value))
-    text = str(value)
-    # a spreadsheet would run text starting like a formula (CSV injection): keep it text
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return str(value)
 
 
 def csv_bytes(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.header for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(c.kind, v) for c, v in zip(table.columns, row, strict=True)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = (
+        [_csv_cell(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
+        for row in table.rows
+    )
+    return "".join(csv_lines([c.header for c in table.columns], rows)).encode("utf-8")
 
 
 def download(table: Table, fmt: str) -> HttpResponse:

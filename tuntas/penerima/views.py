@@ -11,7 +11,6 @@ an :class:`~tuntas.penerima.models.AccessLog` row in the same request.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -41,6 +40,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tuntas.akun.scope import Scope, pemda_get_for_user, request_scope, require_admin
 from tuntas.core.errors import DomainError
 from tuntas.core.middleware import no_session_refresh
+from tuntas.core.safe_write import csv_lines, xlsx_text
 from tuntas.katalog.models import Jpd
 from tuntas.katalog.reference import FIRST_YEAR
 from tuntas.organisasi.models import Pemda
@@ -450,16 +450,6 @@ def _export_rows(
         yield _export_cells(row, full_nik=full_nik)
 
 
-def _csv_safe(value: str) -> str:
-    """No spreadsheet formula from a CSV cell."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def export(
@@ -498,12 +488,8 @@ def export(
             rows = _export_rows(pemda, jpd_obj, year, filters, full_nik=full_nik)
             response: HttpResponse | StreamingHttpResponse | FileResponse
             if fmt == "csv":
-                writer = csv.writer(_Echo(), delimiter=";")
-                lines = (writer.writerow([_csv_safe(c) for c in r]) for r in rows)
-                header = "\ufeff" + writer.writerow(list(COLUMNS))
                 response = StreamingHttpResponse(
-                    (line for part in ([header], lines) for line in part),
-                    content_type="text/csv; charset=utf-8",
+                    csv_lines(list(COLUMNS), rows), content_type="text/csv; charset=utf-8"
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
             else:
@@ -543,11 +529,11 @@ def _xlsx_file(rows: Iterator[list[str]]) -> Any:
         sheet = book.add_worksheet("Daftar")
         bold = book.add_format({"bold": True})
         for col, title in enumerate(COLUMNS):
-            sheet.write_string(0, col, title, bold)
+            xlsx_text(sheet, 0, col, title, bold)
         for r, cells in enumerate(rows, start=1):
             for c, value in enumerate(cells):
                 if value:
-                    sheet.write_string(r, c, value)
+                    xlsx_text(sheet, r, c, value)
         book.close()
         handle = open(name, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:

@@ -473,6 +473,18 @@ class ExportTests(WebTestCase):
         self.assertTrue(log.detail["nik_lengkap"])
         self.assertEqual(list((Path(settings.VAR_DIR) / "unggahan").glob("*.xlsx")), [])
 
+    def test_text_that_looks_like_a_formula_stays_text_in_both_formats(self):
+        path = self.tmp / "rumus.csv"
+        path.write_text(csv_text([row(20, unit_layanan="=cmd|' /C calc'!A0")]), encoding="utf-8")
+        assert recipients_import(pemda=self.pemda_a, jpd=self.k06, year=YEAR, path=path).written
+        response = self.client.post(self.url, {"alasan": "uji rumus", "format": "csv"})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        self.assertIn(";'=cmd|' /C calc'!A0;", text)  # the core writer's guard
+        response = self.client.post(self.url, {"alasan": "uji rumus", "format": "xlsx"})
+        book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+        cells_read = {c for r in book.get_sheet_by_index(0).to_python() for c in r}
+        self.assertIn("=cmd|' /C calc'!A0", cells_read)  # a string cell, not a formula
+
     def test_export_form_asks_for_a_reason(self):
         response = self.client.get(self.url)
         self.assertContains(response, 'name="alasan"')
