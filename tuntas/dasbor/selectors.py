@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from tuntas.akun.scope import Scope, pemda_readable
 from tuntas.katalog.models import Jpd, Urusan
 from tuntas.katalog.reference import DEFAULT_METHOD
-from tuntas.organisasi.models import JpdAssignment, Pemda
+from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_opds
 from tuntas.pendataan.models import MutuEntry, QuarterEntry, QuarterResult
 from tuntas.pendataan.selectors import (
     EMPTY,
@@ -137,9 +138,9 @@ def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
     entries = {
         e.jpd_id: e for e in QuarterEntry.objects.filter(pemda=pemda, year=year, quarter=quarter)
     }
-    assignments = list(JpdAssignment.objects.filter(pemda=pemda).select_related("opd"))
-    opd_of = {a.jpd_id: a.opd.name for a in assignments}
-    assigned = Counter(a.opd.name for a in assignments)
+    opds = pengampu_opds(pemda=pemda)
+    opd_of = {code: opd.name for code, opd in opds.items()}
+    assigned = Counter(opd_of.values())
     complete = Counter(
         opd_of[code] for code, e in entries.items() if e.is_complete and code in opd_of
     )

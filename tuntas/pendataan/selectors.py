@@ -12,7 +12,8 @@ from typing import Protocol
 from django.contrib.auth.models import User
 
 from tuntas.katalog.models import Jpd, MutuItem, ScoringMethod
-from tuntas.organisasi.models import JpdAssignment, Pemda
+from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_opds
 from tuntas.pendataan.models import (
     AnnualTarget,
     ExcelUpload,
@@ -159,9 +160,7 @@ def entry_rows(pemda: Pemda, year: int, quarter: int) -> list[EntryRow]:
     fixed number of queries, whatever the number of JPD)."""
     method = pemda.scoring_method.to_method()
     jpd_list = list(Jpd.objects.filter(level=pemda.level).select_related("urusan").order_by("code"))
-    assignments = {
-        a.jpd_id: a for a in JpdAssignment.objects.filter(pemda=pemda).select_related("opd")
-    }
+    opds = pengampu_opds(pemda=pemda)
     targets = dict(
         AnnualTarget.objects.filter(pemda=pemda, year=year).values_list("jpd_id", "sasaran")
     )
@@ -170,12 +169,12 @@ def entry_rows(pemda: Pemda, year: int, quarter: int) -> list[EntryRow]:
     }
     rows = []
     for jpd in jpd_list:
-        assignment = assignments.get(jpd.code)
+        opd = opds.get(jpd.code)
         rows.append(
             EntryRow(
                 jpd=jpd,
-                opd_id=assignment.opd_id if assignment else None,
-                opd_name=assignment.opd.name if assignment else "—",
+                opd_id=opd.pk if opd else None,
+                opd_name=opd.name if opd else "—",
                 sasaran=targets.get(jpd.code),
                 entry=entries.get(jpd.code),
                 shown=jpd_shown(
@@ -201,9 +200,3 @@ def excel_upload_get(
 
 def jpd_get_for_pemda(pemda: Pemda, code: str) -> Jpd | None:
     return Jpd.objects.filter(code=code, level=pemda.level).select_related("urusan").first()
-
-
-def assignment_opd_id(pemda: Pemda, jpd: Jpd) -> int | None:
-    return (
-        JpdAssignment.objects.filter(pemda=pemda, jpd=jpd).values_list("opd_id", flat=True).first()
-    )

@@ -13,10 +13,10 @@ from tuntas.akun.scope import pemda_get_for_user, request_scope, require_write
 from tuntas.core.errors import DomainError
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.forms import EntryForm, TargetForm
 from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import (
-    assignment_opd_id,
     entry_get,
     entry_mutu_values,
     entry_rows,
@@ -97,7 +97,7 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
     pemda = pemda_get_for_user(request, kode)
     _period(tahun, tw)
     jpd_obj = _jpd_or_404(pemda, jpd)
-    opd_id = assignment_opd_id(pemda, jpd_obj)
+    opd_id = pengampu_opd_id(pemda=pemda, jpd=jpd_obj)
     can_write = request_scope(request).can_write_jpd(pemda, opd_id)
     items = mutu_items_for(jpd=jpd_obj, year=tahun)
     target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
@@ -237,7 +237,7 @@ def entry_preview(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str
 def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
     jpd_obj = _jpd_or_404(pemda, jpd)
-    require_write(request, pemda, assignment_opd_id(pemda, jpd_obj))
+    require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=jpd_obj))
     tw = request.POST.get("tw", "1")
     form = TargetForm(request.POST)
     if not form.is_valid():

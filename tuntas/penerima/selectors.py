@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_ids, pengampu_opd_id
 from tuntas.penerima.disclosure import CountMarks, Mark
 from tuntas.penerima.models import RecipientEntry
 from tuntas.wilayah.models import Region
@@ -215,17 +216,9 @@ from collections.abc import Iterable  # noqa: E402
 from django.db.models import QuerySet  # noqa: E402
 
 from tuntas.akun.scope import Scope  # noqa: E402
-from tuntas.organisasi.models import JpdAssignment  # noqa: E402
 from tuntas.penerima.crypto import data_keys, mask_nik  # noqa: E402
 from tuntas.penerima.models import AccessLog, ImportJob, Person  # noqa: E402
 from tuntas.wilayah.models import Level  # noqa: E402
-
-
-def jpd_opd_id(*, pemda: Pemda, jpd: Jpd) -> int | None:
-    """The pengampu OPD of ``jpd`` in ``pemda`` (None when unassigned)."""
-    return (
-        JpdAssignment.objects.filter(pemda=pemda, jpd=jpd).values_list("opd_id", flat=True).first()
-    )
 
 
 def can_see_names(*, scope: Scope, pemda: Pemda, jpd: Jpd) -> bool:
@@ -234,7 +227,7 @@ def can_see_names(*, scope: Scope, pemda: Pemda, jpd: Jpd) -> bool:
     pemda) and admin_pemda. Pimpinan, provinsi and pusat see aggregates only."""
     if pemda.code not in scope.own_pemda_codes:
         return False
-    return scope.can_write_jpd(pemda, jpd_opd_id(pemda=pemda, jpd=jpd))
+    return scope.can_write_jpd(pemda, pengampu_opd_id(pemda=pemda, jpd=jpd))
 
 
 def jpd_for_pemda(*, pemda: Pemda, code: str) -> Jpd | None:
@@ -263,7 +256,7 @@ def recipients_overview(*, pemda: Pemda, year: int) -> list[OverviewRow]:
     last: dict[str, ImportJob] = {}
     for job in ImportJob.objects.filter(pemda=pemda, year=year).order_by("-created_at", "-pk"):
         last.setdefault(job.jpd_id, job)
-    opd = dict(JpdAssignment.objects.filter(pemda=pemda).values_list("jpd_id", "opd_id"))
+    opd = pengampu_ids(pemda=pemda)
     return [
         OverviewRow(
             jpd=jpd,
@@ -415,7 +408,7 @@ def jpd_with_names_visible(*, scope: Scope, pemda: Pemda) -> list[Jpd]:
     """The JPD of the pemda whose lists the user may see by name and upload (two queries)."""
     if pemda.code not in scope.own_pemda_codes:
         return []
-    opd = dict(JpdAssignment.objects.filter(pemda=pemda).values_list("jpd_id", "opd_id"))
+    opd = pengampu_ids(pemda=pemda)
     return [
         jpd
         for jpd in Jpd.objects.filter(level=pemda.level).order_by("code")

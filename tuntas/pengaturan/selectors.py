@@ -12,7 +12,8 @@ from django.db.models import Count
 from tuntas.akun.models import Membership
 from tuntas.akun.services import is_manageable
 from tuntas.katalog.models import Jpd
-from tuntas.organisasi.models import JpdAssignment, Pemda, PerangkatDaerah
+from tuntas.organisasi.models import Pemda, PerangkatDaerah
+from tuntas.organisasi.selectors import pengampu_opds
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,7 @@ class AssignmentRow:
 def assignment_rows(pemda: Pemda) -> list[AssignmentRow]:
     """Every JPD of the pemda's level, in catalog order, with its current pengampu."""
     jpd_list = Jpd.objects.filter(level=pemda.level).select_related("urusan").order_by("code")
-    assigned = {
-        a.jpd_id: a.opd for a in JpdAssignment.objects.filter(pemda=pemda).select_related("opd")
-    }
+    assigned = pengampu_opds(pemda=pemda)
     rows = []
     for jpd in jpd_list:
         opd = assigned.get(jpd.code)
@@ -80,11 +79,11 @@ def assignment_rows(pemda: Pemda) -> list[AssignmentRow]:
 
 
 def assignment_row(pemda: Pemda, jpd: Jpd) -> AssignmentRow:
-    assignment = JpdAssignment.objects.filter(pemda=pemda, jpd=jpd).select_related("opd").first()
+    opd = pengampu_opds(pemda=pemda).get(jpd.code)
     return AssignmentRow(
         jpd=jpd,
-        opd_id=assignment.opd_id if assignment else None,
-        opd_name=assignment.opd.name if assignment else "",
+        opd_id=opd.pk if opd else None,
+        opd_name=opd.name if opd else "",
         default_name=jpd.pengampu,
     )
 

@@ -17,7 +17,8 @@ from tuntas.core.errors import DomainError
 from tuntas.core.formatting import format_decimal_id, format_int_id
 from tuntas.core.tabular import CountError, is_blank, parse_count
 from tuntas.katalog.models import Jpd
-from tuntas.organisasi.models import JpdAssignment, Pemda
+from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_ids
 from tuntas.pendataan.excel.layout import (
     COLUMN_INDEX,
     COLUMNS,
@@ -253,11 +254,7 @@ def workbook_preview(
     for row in workbook.rows:
         grouped.setdefault(row.jpd, []).append(row)
     jpd_objs = {j.code: j for j in Jpd.objects.filter(code__in=grouped, level=pemda.level)}
-    opd_ids = dict(
-        JpdAssignment.objects.filter(pemda=pemda, jpd_id__in=grouped).values_list(
-            "jpd_id", "opd_id"
-        )
-    )
+    opd_ids = pengampu_ids(pemda=pemda, jpd_codes=grouped)
     entries = {
         e.jpd_id: e
         for e in QuarterEntry.objects.filter(

@@ -12,7 +12,8 @@ from tuntas.akun.scope import Scope
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd
-from tuntas.organisasi.models import JpdAssignment, Pemda
+from tuntas.organisasi.models import Pemda
+from tuntas.organisasi.selectors import pengampu_ids
 from tuntas.pendataan.excel.layout import UploadAlreadyApplied, UploadHasErrors
 from tuntas.pendataan.excel.preview import Preview, input_from_json
 from tuntas.pendataan.excel.read import redownload
@@ -87,11 +88,7 @@ def excel_upload_apply(*, pemda: Pemda, upload_id: int, scope: Scope, actor: Use
             )
         )
     jpd_objs = {j.code: j for j in Jpd.objects.filter(code__in=[c["jpd"] for c in upload.changes])}
-    opd_ids = dict(
-        JpdAssignment.objects.filter(pemda=pemda, jpd_id__in=jpd_objs).values_list(
-            "jpd_id", "opd_id"
-        )
-    )
+    opd_ids = pengampu_ids(pemda=pemda, jpd_codes=jpd_objs)
     for change in upload.changes:
         where = {"sheet": change["sheet"], "row": change["row"], "jpd": change["jpd"]}
         jpd = jpd_objs.get(change["jpd"])
