@@ -19,13 +19,24 @@ def _locale() -> str:
 
 
 def format_int_id(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    """``1234567`` → ``1.234.567`` (Indonesian, whatever the user's language: for files and the
+    calculator's output)."""
+    return str(format_decimal(value, format="#,##0", locale="id_ID"))
 
 
 def format_decimal_id(value: Decimal, places: int = 2) -> str:
-    """``Decimal('1234.5')`` → ``1.234,50`` (the value is shown, not rounded further)."""
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """``Decimal('1234.5')`` → ``1.234,50`` (Indonesian): exactly ``places`` decimals. The value
+    is expected at that precision already (shown by its method); it is not rounded further."""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(value, format=pattern, locale="id_ID"))
+
+
+def percent_cell(value: Decimal) -> str:
+    """A percentage for a CSV cell as Indonesian Excel reads it: decimal comma, no grouping,
+    exactly the places of the value (``Decimal('84.41')`` → ``84,41``)."""
+    places = max(0, -int(value.as_tuple().exponent))
+    pattern = "0" + ("." + "0" * places if places else "")
+    return str(format_decimal(value, format=pattern, locale="id_ID"))
 
 
 def angka(value: int | Decimal | float | None) -> str:

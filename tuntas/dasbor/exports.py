@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.core.formatting import percent_cell
 from tuntas.core.safe_write import csv_lines, xlsx_text
 from tuntas.dasbor.selectors import (
     PemdaDashboard,
@@ -255,7 +256,7 @@ def _csv_cell(kind: Kind, value: Cell) -> str:
     if value is None:
         return ""
     if kind == "percent":
-        return f"{Decimal(value):.{_places(Decimal(value))}f}".replace(".", ",")
+        return percent_cell(Decimal(value))
     if kind == "int":
         return str(int(value))
     return str(value)

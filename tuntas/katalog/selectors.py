@@ -62,7 +62,7 @@ class Rule:
 def _number(value: Fraction) -> str:
     """An exact bound or weight as written (``90``, ``70,5``)."""
     exact = (Decimal(value.numerator) / value.denominator).normalize()
-    return format(exact, "f").replace(".", ",")
+    return format_decimal_id(exact, places=max(0, -int(exact.as_tuple().exponent)))
 
 
 def _band_rows(bands: tuple[Band, ...]) -> tuple[tuple[str, str, str], ...]:
