@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 
 from tuntas.api.services import api_token_authenticate
 from tuntas.dasbor.api import router as dasbor_router
+from tuntas.katalog.api import router as katalog_router
 
 
 class BearerToken(HttpBearer):
@@ -54,7 +55,9 @@ api = NinjaAPI(
         "API baca Tuntas: data dasbor SPM dalam JSON. Autentikasi dengan header "
         "`Authorization: Bearer <token>` (buat token dengan `tuntas token-baru USERNAME`) "
         "atau sesi peramban yang sudah masuk. Cakupan data sama dengan halaman dasbor: "
-        "pemda di luar cakupan Anda dijawab 404. Nilai dalam persen, dipotong dua desimal; "
+        "pemda di luar cakupan Anda dijawab 404. Nilai dalam persen, dengan presisi metode "
+        "penilaian pemda (bawaan: dipotong dua desimal); katalog SPM (/api/katalog/TAHUN) "
+        "terbuka tanpa autentikasi; "
         "kode kategori: paripurna, utama, madya, pratama, muda, belum."
     ),
     urls_namespace="api",
@@ -63,3 +66,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("", dasbor_router)
+api.add_router("", katalog_router)

@@ -30,6 +30,9 @@ MUTU_KINDS = ("barang_jasa", "sdm")
 NEED_BASES = ("penerima", "unit_layanan", "sesuai_kebutuhan")
 INDICATOR_METHODS = ("rasio", "rata_rata_tahap")
 AGE_UNITS = ("tahun", "bulan", "hari")
+AGE_AT = ("akhir_tahun", "dalam_tahun")
+# parts of a version that may be declared carried over unchanged from the previous one
+VERSION_PARTS = ("penerima", "penetapan_sasaran", "indikator", "kelayakan", "mutu")
 
 
 class CatalogError(ValueError):
@@ -65,6 +68,7 @@ class Need:
     quantity: Decimal | None
     unit: str | None
     note: str | None
+    source: str | None = None  # regulation, chapter, page of the rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +83,19 @@ class MutuItemRef:
 
 @dataclass(frozen=True, slots=True)
 class Eligibility:
+    """Who may be a by-name recipient. Age at 31 December of the year (``akhir_tahun``) or on
+    some day of it (``dalam_tahun``); with a grade rule, a child whose ``kelas`` is given
+    qualifies by grade whatever the age, and the age rule applies to the others."""
+
     age_min: int | None
     age_max: int | None
     age_unit: str
     sex: str | None
+    age_at: str = "akhir_tahun"
+    grade_min: int | None = None
+    grade_max: int | None = None
+    source: str | None = None
+    unconfirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,7 @@ class JpdVersionRef:
     mutu: tuple[MutuItemRef, ...]
     unconfirmed: bool
     note: str | None
+    carried_over: tuple[str, ...] = ()  # parts unchanged from the previous version
 
     def covers(self, year: int) -> bool:
         return in_force(self.valid_from, self.valid_until, year)
@@ -293,7 +307,7 @@ def _read_urusan(path: Path, reader: _Reader) -> dict[str, UrusanRef]:
 def _read_need(raw: Any, where: str, reader: _Reader) -> Need | None:
     if raw is None:
         return None
-    data = reader.mapping(raw, where, {"dasar"}, {"jumlah", "unit", "keterangan"})
+    data = reader.mapping(raw, where, {"dasar"}, {"jumlah", "unit", "keterangan", "sumber"})
     if data is None:
         return None
     basis = reader.choice(data, "dasar", where, NEED_BASES)
@@ -306,7 +320,46 @@ def _read_need(raw: Any, where: str, reader: _Reader) -> Need | None:
     note = reader.text(data, "keterangan", where, nullable=True)
     if basis == "sesuai_kebutuhan" and not note:
         note = None
-    return Need(basis or "", quantity, unit, note)
+    source = reader.text(data, "sumber", where, nullable=True)
+    return Need(basis or "", quantity, unit, note, source)
+
+
+def _read_eligibility(raw: Any, where: str, reader: _Reader) -> Eligibility | None:
+    if raw is None:
+        return None
+    keys = {"usia_min", "usia_maks", "satuan_usia", "jenis_kelamin", "acuan_usia", "kelas_min",
+            "kelas_maks", "sumber", "belum_dikonfirmasi"}  # fmt: skip
+    el = reader.mapping(raw, where, set(), keys)
+    if el is None:
+        return None
+    age_min = reader.integer(el, "usia_min", where, nullable=True)
+    age_max = reader.integer(el, "usia_maks", where, nullable=True)
+    if age_min is not None and age_max is not None and age_max < age_min:
+        reader.error(where, "usia_maks lebih kecil dari usia_min")
+    unit = el.get("satuan_usia", "tahun")
+    if unit not in AGE_UNITS:
+        reader.error(where, f"satuan_usia '{unit}' tidak dikenal")
+    sex = el.get("jenis_kelamin")
+    if sex not in (None, "L", "P"):
+        reader.error(where, "jenis_kelamin harus L, P atau null")
+    age_at = el.get("acuan_usia", "akhir_tahun" if unit == "tahun" else "dalam_tahun")
+    if age_at not in AGE_AT:
+        reader.error(where, f"acuan_usia harus salah satu dari {', '.join(AGE_AT)}")
+    grade_min = reader.integer(el, "kelas_min", where, nullable=True)
+    grade_max = reader.integer(el, "kelas_maks", where, nullable=True)
+    if (grade_min is None) != (grade_max is None) or (
+        grade_min is not None and grade_max is not None and not 1 <= grade_min <= grade_max <= 12
+    ):
+        reader.error(
+            where, "kelas_min dan kelas_maks diisi berdua, 1 ≤ kelas_min ≤ kelas_maks ≤ 12"
+        )
+    unconfirmed = reader.boolean(el, "belum_dikonfirmasi", where)
+    source = reader.text(el, "sumber", where, nullable=True)
+    if unconfirmed and not source:
+        reader.error(where, "kelayakan yang belum dikonfirmasi harus punya 'sumber'")
+    return Eligibility(
+        age_min, age_max, str(unit), sex, str(age_at), grade_min, grade_max, source, unconfirmed
+    )
 
 
 def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None:
@@ -322,7 +375,7 @@ def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None
             "indikator",
             "mutu",
         },
-        {"kelayakan", "belum_dikonfirmasi", "catatan"},
+        {"kelayakan", "belum_dikonfirmasi", "catatan", "dibawa_tanpa_perubahan"},
     )
     if data is None:
         return None
@@ -345,27 +398,7 @@ def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None
             reader.text(ind, "penyebut", ind_where) or "",
             str(method),
         )
-    eligibility = None
-    if data.get("kelayakan") is not None:
-        el_where = f"{where}.kelayakan"
-        el = reader.mapping(
-            data["kelayakan"],
-            el_where,
-            set(),
-            {"usia_min", "usia_maks", "satuan_usia", "jenis_kelamin"},
-        )
-        if el is not None:
-            age_min = reader.integer(el, "usia_min", el_where, nullable=True)
-            age_max = reader.integer(el, "usia_maks", el_where, nullable=True)
-            if age_min is not None and age_max is not None and age_max < age_min:
-                reader.error(el_where, "usia_maks lebih kecil dari usia_min")
-            unit = el.get("satuan_usia", "tahun")
-            if unit not in AGE_UNITS:
-                reader.error(el_where, f"satuan_usia '{unit}' tidak dikenal")
-            sex = el.get("jenis_kelamin")
-            if sex not in (None, "L", "P"):
-                reader.error(el_where, "jenis_kelamin harus L, P atau null")
-            eligibility = Eligibility(age_min, age_max, str(unit), sex)
+    eligibility = _read_eligibility(data.get("kelayakan"), f"{where}.kelayakan", reader)
     mutu: list[MutuItemRef] = []
     raw_items = data.get("mutu")
     if not isinstance(raw_items, list):
@@ -399,6 +432,16 @@ def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None
         )
     unconfirmed = reader.boolean(data, "belum_dikonfirmasi", where)
     note = reader.text(data, "catatan", where, nullable=True)
+    carried: tuple[str, ...] = ()
+    if data.get("dibawa_tanpa_perubahan") is not None:
+        raw_parts = data["dibawa_tanpa_perubahan"]
+        if not isinstance(raw_parts, list) or any(p not in VERSION_PARTS for p in raw_parts):
+            reader.error(
+                where,
+                "'dibawa_tanpa_perubahan' harus daftar dari: " + ", ".join(VERSION_PARTS),
+            )
+        else:
+            carried = tuple(raw_parts)
     if unconfirmed and not note:
         reader.error(
             where, "versi yang belum dikonfirmasi harus punya 'catatan' yang menjelaskannya"
@@ -416,7 +459,18 @@ def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None
         mutu=tuple(mutu),
         unconfirmed=unconfirmed,
         note=note,
+        carried_over=carried,
     )
+
+
+def _part(version: JpdVersionRef, part: str) -> object:
+    return {
+        "penerima": version.penerima,
+        "penetapan_sasaran": version.sasaran_rule,
+        "indikator": version.indicator,
+        "kelayakan": version.eligibility,
+        "mutu": version.mutu,
+    }[part]
 
 
 def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) -> list[JpdRef]:
@@ -464,6 +518,16 @@ def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) ->
             if version is not None:
                 versions.append(version)
         versions.sort(key=lambda v: v.valid_from)
+        for before, after in itertools.pairwise(versions):
+            for part in after.carried_over:
+                if _part(before, part) != _part(after, part):
+                    reader.error(
+                        f"{where}.versi {after.valid_from}",
+                        f"'{part}' dinyatakan dibawa tanpa perubahan dari versi "
+                        f"{before.valid_from}, tetapi berbeda",
+                    )
+        if versions and versions[0].carried_over:
+            reader.error(where, "versi pertama tidak dapat membawa bagian dari versi sebelumnya")
         if versions:
             if versions[0].valid_from != FIRST_YEAR:
                 reader.error(where, f"versi pertama harus berlaku mulai {FIRST_YEAR}")

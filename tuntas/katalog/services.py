@@ -19,6 +19,9 @@ def _eligibility(version: JpdVersionRef) -> dict[str, object] | None:
         "usia_maks": e.age_max,
         "satuan_usia": e.age_unit,
         "jenis_kelamin": e.sex,
+        "acuan_usia": e.age_at,
+        "kelas_min": e.grade_min,
+        "kelas_maks": e.grade_max,
     }
 
 

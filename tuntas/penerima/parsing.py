@@ -39,6 +39,9 @@ COLUMNS = (
     "unit_layanan",
     "catatan",
 )
+# optional, for a JPD whose eligibility has a grade rule (usia pendidikan dasar): checked by the
+# catalog's rule, not stored
+GRADE_COLUMN = "kelas"
 REQUIRED_COLUMNS = (
     "nik",
     "nama",
@@ -184,7 +187,7 @@ def open_table(path: Path | str) -> Table:
             + (f" (tidak ada: {', '.join(missing)})." if missing else ".")
         )
     header, index = found
-    columns = {name: index[name] for name in COLUMNS if name in index}
+    columns = {name: index[name] for name in (*COLUMNS, GRADE_COLUMN) if name in index}
     after = (row for row in top if row.number > header.number)
     keep = _not_blank if is_workbook else _not_blank_text
     return Table(header, columns, keep(chain(after, rows)), is_workbook)

@@ -50,17 +50,30 @@ class Eligibility:
     age_max: int | None
     unit: str  # tahun | bulan | hari
     sex: str | None  # "L", "P" or None
+    # the age at 31 December (akhir_tahun) or on some day of the year (dalam_tahun)
+    age_at: str = "akhir_tahun"
+    # with a grade rule, a row whose ``kelas`` is given qualifies by grade, whatever the age
+    grade_min: int | None = None
+    grade_max: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Eligibility | None:
         if not data:
             return None
+        unit = data.get("satuan_usia") or "tahun"
         return cls(
             data.get("usia_min"),
             data.get("usia_maks"),
-            data.get("satuan_usia") or "tahun",
+            unit,
             data.get("jenis_kelamin"),
+            data.get("acuan_usia") or ("akhir_tahun" if unit == "tahun" else "dalam_tahun"),
+            data.get("kelas_min"),
+            data.get("kelas_maks"),
         )
+
+    @property
+    def has_grade(self) -> bool:
+        return self.grade_min is not None and self.grade_max is not None
 
 
 @dataclass(slots=True)
@@ -94,7 +107,7 @@ def indonesian_date(value: date) -> str:
 
 CELL_ORDER = (
     "nik", "nama", "jenis_kelamin", "tanggal_lahir", "kode_desa", "alamat",
-    "terlayani_sesuai_standar", "tanggal_pelayanan", "unit_layanan", "catatan",
+    "terlayani_sesuai_standar", "tanggal_pelayanan", "unit_layanan", "catatan", "kelas",
 )  # fmt: skip
 _BLANK = ("",)
 # Cells exactly as most files hold them (no spaces, usual case) → the value; others are read
@@ -136,7 +149,12 @@ def _nik_birth(part: str) -> NikBirth:
 def _eligible_births(rule: Eligibility | None, year: int) -> tuple[date, date] | None:
     """For ages in years: the birth dates that certainly meet the rule's age range (the age at
     31 December is ``year - birth year``), so most rows skip the age arithmetic."""
-    if rule is None or rule.unit != "tahun" or (rule.age_min is None and rule.age_max is None):
+    if (
+        rule is None
+        or rule.unit != "tahun"
+        or rule.age_at != "akhir_tahun"
+        or (rule.age_min is None and rule.age_max is None)
+    ):
         return None
     try:
         first = date(year - rule.age_max, 1, 1) if rule.age_max is not None else date.min
@@ -204,7 +222,7 @@ class RowValidator:
         cells = row.cells
         n = len(cells)
         (nik_v, name_v, sex_v, birth_v, village_v, address_v, served_v, service_v, unit_v,
-         note_v) = getter(cells + _BLANK if n >= need else cells + ("",) * (need - n + 1))  # fmt: skip
+         note_v, grade_v) = getter(cells + _BLANK if n >= need else cells + ("",) * (need - n + 1))  # fmt: skip
         errors: list[Problem] = []
         warnings: list[Problem] = []
         err = errors.append
@@ -300,13 +318,16 @@ class RowValidator:
             ):
                 self._nik_agrees(nik, sex, born, warnings)
         rule = self.eligibility
+        by_grade = False
+        if rule is not None and rule.has_grade and grade_v != "":
+            by_grade = self._grade(grade_v, rule, err)
         if rule is not None and not (
             born is not None
             and self._born_range is not None
             and self._born_range[0] <= born <= self._born_range[1]
             and not (rule.sex and sex and sex != rule.sex)
         ):
-            self._eligible(sex, born, err)
+            self._eligible(sex, None if by_grade else born, err)
         if nik_ok:
             number = row.number
             first = self._first_row.setdefault(int(nik), number)
@@ -425,6 +446,28 @@ class RowValidator:
             err(Problem("kode_desa", f"kode desa/kelurahan {text} tidak dikenal"))
         return ""
 
+    def _grade(self, value: Any, rule: Eligibility, err: Callable[[Problem], None]) -> bool:
+        """A given ``kelas``: True when it is within the rule's grades (the age then does not
+        matter); otherwise the row is refused."""
+        text = value.strip() if isinstance(value, str) else cell_text(value)
+        if text == "":
+            return False
+        grade = int(float(text)) if re.fullmatch(r"\d{1,2}(\.0+)?", text) else None
+        if grade is None:
+            err(Problem("kelas", f"“{text}” bukan nomor kelas (isi 1–12, atau kosongkan)"))
+            return False
+        assert rule.grade_min is not None and rule.grade_max is not None
+        if not rule.grade_min <= grade <= rule.grade_max:
+            err(
+                Problem(
+                    "kelas",
+                    f"kelas {grade} tidak termasuk JPD {self.jpd_code} (kelas "
+                    f"{rule.grade_min}–{rule.grade_max}; anak di luar sekolah: kosongkan kelas)",
+                )
+            )
+            return False
+        return True
+
     def _eligible(self, sex: str, born: date | None, err: Callable[[Problem], None]) -> None:
         rule = self.eligibility
         if rule is None:
@@ -435,9 +478,9 @@ class RowValidator:
         if born is None or (rule.age_min is None and rule.age_max is None):
             return
         year_end = date(self.year, 12, 31)
-        if rule.unit == "tahun":
+        if rule.age_at == "akhir_tahun":
             # Age at 31 December of the year, as the SPM targets are counted.
-            low = high = age_at(born, year_end, "tahun") if born <= year_end else -1
+            low = high = age_at(born, year_end, rule.unit) if born <= year_end else -1
         else:
             # Ages in months or days (newborns, under-fives) change within the year: eligible
             # when the age was within the range on some day of the year.
@@ -455,6 +498,8 @@ class RowValidator:
             else:
                 span = f"sampai {rule.age_max} {unit}"
             age = f"{max(high, 0)} {unit} pada 31 Desember {self.year}"
+            if rule.has_grade:
+                span += f", atau kelas {rule.grade_min}–{rule.grade_max}"
             err(
                 Problem(
                     "tanggal_lahir",

@@ -47,7 +47,7 @@ from tuntas.organisasi.models import Pemda
 from tuntas.penerima.crypto import nik_token
 from tuntas.penerima.forms import ExportForm, ListFilterForm, NikSearchForm, RevealForm, UploadForm
 from tuntas.penerima.models import AccessAction, ImportJob
-from tuntas.penerima.parsing import COLUMNS, REQUIRED_COLUMNS
+from tuntas.penerima.parsing import COLUMNS, GRADE_COLUMN, REQUIRED_COLUMNS
 from tuntas.penerima.selectors import (
     ListFilter,
     RecipientRow,
@@ -69,6 +69,7 @@ from tuntas.penerima.services import (
     jpd_version_required,
 )
 from tuntas.penerima.tasks import recipients_import_task
+from tuntas.penerima.validation import Eligibility
 
 PAGE_SIZE = 50
 LOG_PAGE_SIZE = 100
@@ -268,6 +269,8 @@ _COLUMN_HELP = {
     "tanggal_pelayanan": "tanggal dalam tahun yang sama; boleh kosong",
     "unit_layanan": "mis. nama puskesmas (paling banyak 200 karakter); boleh kosong",
     "catatan": "boleh kosong",
+    "kelas": "kelas 1–9 untuk anak yang bersekolah (berapa pun usianya); kosongkan untuk anak di "
+    "luar sekolah (usia 7–15 tahun pada 31 Desember)",
 }
 
 
@@ -277,15 +280,19 @@ def template_download(request: HttpRequest, kode: str, jpd: str) -> HttpResponse
     pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
     year = timezone.localdate().year
     try:
-        penerima = jpd_version_required(jpd=jpd_obj, year=year).penerima
+        version = jpd_version_required(jpd=jpd_obj, year=year)
     except DomainError:
-        penerima = ""
+        version = None
+    penerima = version.penerima if version else ""
+    rule = Eligibility.from_json(version.eligibility) if version else None
+    # a JPD with a grade rule (usia pendidikan dasar) gets the optional ``kelas`` column
+    columns = (*COLUMNS, GRADE_COLUMN) if rule is not None and rule.has_grade else COLUMNS
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#EEF2F5"})
     text = book.add_format({"num_format": 49})  # the built-in Text format "@"
     sheet = book.add_worksheet("Daftar")
-    for col, name in enumerate(COLUMNS):
+    for col, name in enumerate(columns):
         sheet.write_string(0, col, name, bold)
         sheet.set_column(col, col, 22 if name in ("nik", "nama", "alamat") else 16, text)
     sheet.data_validation(1, 2, 1048575, 2, {"validate": "list", "source": ["L", "P"]})
@@ -305,7 +312,7 @@ def template_download(request: HttpRequest, kode: str, jpd: str) -> HttpResponse
         ("", "Berkas ini memuat data pribadi: simpan dan kirim dengan hati-hati."),
         ("", ""),
     ]  # fmt: skip
-    lines += [(name, _COLUMN_HELP.get(name, "")) for name in COLUMNS]
+    lines += [(name, _COLUMN_HELP.get(name, "")) for name in columns]
     for row, (key, value) in enumerate(lines):
         info.write_string(row, 0, key, bold if key else None)
         info.write_string(row, 1, value)

@@ -153,6 +153,13 @@ SITE: dict[str, Route] = {
     "api:openapi-json": Route({}, (Check("get", {}, default=200, anonymous=200),)),
     "api:openapi-view": Route({}, (Check("get", {}, default=200, anonymous=200),)),
     "api:api-root": Route({}, (Check("get", {}, default=404, anonymous=404),)),
+    "api:catalog_year": Route(
+        {"tahun": "2025"},
+        (
+            Check("get", {}, default=200, anonymous=200),  # reference data: public
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
     # --- dashboards and their downloads
     "dasbor-pemda": Route(K, read_page(A_READERS)),
     "dasbor-provinsi": Route(PROV, read_page(("provinsi_jabar", "pusat"))),

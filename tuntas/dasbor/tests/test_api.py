@@ -278,6 +278,7 @@ class OpenApiTests(PersonaTestCase):
         self.assertEqual(
             sorted(schema["paths"]),
             [
+                "/api/katalog/{tahun}",
                 "/api/nasional/dasbor",
                 "/api/pemda",
                 "/api/pemda/{kode}/dasbor",

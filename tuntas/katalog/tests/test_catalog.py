@@ -128,7 +128,7 @@ def test_eligibility_ages_where_the_reference_gives_them(catalog):
 
     assert ages("1.02.K06") == (15, 59, "tahun")
     assert ages("1.02.K07") == (60, None, "tahun")
-    assert ages("1.02.K04") == (0, 59, "bulan")
+    assert ages("1.02.K04") == (12, 59, "bulan")  # the formula: 12–59 months at 31 December
     assert ages("1.01.K02") == (7, 15, "tahun")
 
 
@@ -259,3 +259,91 @@ def test_init_command_without_regions():
     call_command("init", "--tanpa-wilayah", stdout=out)
     assert "Katalog SPM: 6 urusan, 43 JPD" in out.getvalue()
     assert Jpd.objects.filter(level="provinsi").count() == 14
+
+
+# --- corrections against Permenkes 4/2019 (issue: the SPM method to the letter) ---------------
+
+
+@pytest.mark.parametrize("year", [2019, 2023, 2024, 2026])
+def test_ibu_hamil_tests_once_per_pregnant_woman_and_glukoprotein_15_percent(catalog, year):
+    version = catalog.jpd["1.02.K01"].version_for(year)
+    items = {m.code: m for m in version.mutu}
+    for code in ("B03", "B04", "B05"):  # pregnancy test, Hb, blood group
+        assert items[code].need.quantity == Decimal("1"), code
+        assert "Bab III" in items[code].need.source and "hlm. 38" in items[code].need.source
+    assert items["B06"].name == "Pemeriksaan glukoprotein urin"
+    assert items["B06"].need.quantity == Decimal("0.15")
+    assert "protein urine" not in " ".join(m.name for m in version.mutu)
+
+
+def test_balita_denominator_and_eligibility_follow_the_formula(catalog):
+    for version in catalog.jpd["1.02.K04"].versions:
+        assert "12–59 bulan" in version.indicator.denominator
+        el = version.eligibility
+        assert (el.age_min, el.age_max, el.age_unit, el.age_at) == (12, 59, "bulan", "akhir_tahun")
+        assert el.source and "rumus" in el.source
+    first = catalog.jpd["1.02.K04"].versions[0]
+    assert "0–59 bulan" in first.note  # the worked example's own denominator, said
+    assert not first.unconfirmed
+
+
+@pytest.mark.parametrize("year", [2019, 2024])
+def test_diabetes_kie_at_least_two_per_puskesmas(catalog, year):
+    kie = [m for m in catalog.jpd["1.02.K09"].version_for(year).mutu if "KIE" in m.name]
+    assert len(kie) == 1
+    need = kie[0].need
+    assert (need.basis, need.quantity, need.unit) == ("unit_layanan", Decimal("2"), "puskesmas")
+    assert need.source
+
+
+def test_basic_education_age_by_grade_or_age_out_of_school(catalog):
+    el = catalog.jpd["1.02.K05"].version_for(2025).eligibility
+    assert (el.grade_min, el.grade_max, el.age_min, el.age_max) == (1, 9, 7, 15)
+    assert "kelas 1–9" in catalog.jpd["1.02.K05"].version_for(2025).penerima
+
+
+@pytest.mark.parametrize(
+    ("code", "ages", "law"),
+    [("1.06.P02", (None, 17), "UU 35/2014"), ("1.06.K02", (None, 17), "UU 35/2014"),
+     ("1.06.P03", (60, None), "UU 13/1998"), ("1.06.K03", (60, None), "UU 13/1998")],
+)  # fmt: skip
+def test_social_children_and_elderly_by_age_unconfirmed(catalog, code, ages, law):
+    el = catalog.jpd[code].version_for(2025).eligibility
+    assert (el.age_min, el.age_max) == ages
+    assert el.unconfirmed and law in el.source and "Permensos 9/2018" in el.source
+
+
+def test_health_2024_anc_six_visits_unconfirmed_and_what_is_carried_over(catalog):
+    v2019, v2024 = catalog.jpd["1.02.K01"].versions
+    assert v2024.unconfirmed and "K6" in v2024.note
+    usg = {m.code: m for m in v2024.mutu}["B09"]
+    assert "USG" in usg.name and usg.need.quantity == Decimal("2")
+    assert "B09" not in {m.code for m in v2019.mutu}
+    assert v2024.carried_over == ("penerima", "penetapan_sasaran", "indikator", "kelayakan")
+    for code, jpd in catalog.jpd.items():
+        if code.startswith("1.02.") and len(jpd.versions) == 2:
+            assert jpd.versions[1].carried_over, code  # every 2024 health version says it
+
+
+def test_a_false_carried_over_claim_is_refused(tmp_path):
+    import shutil
+
+    from tuntas.katalog.reference import DATA_DIR, CatalogError, load_catalog
+
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    path = target / "jpd" / "1.02-kesehatan.yaml"
+    text = path.read_text(encoding="utf-8")
+    # claim the 2024 ibu hamil mutu is the 2019 one (it is not: B09, S02 were added)
+    text = text.replace(
+        "dibawa_tanpa_perubahan: [penerima, penetapan_sasaran, indikator, kelayakan]",
+        "dibawa_tanpa_perubahan: [penerima, penetapan_sasaran, indikator, kelayakan, mutu]",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(target)
+    assert any(
+        "1.02.K01.versi 2024" in e and "'mutu' dinyatakan dibawa tanpa perubahan" in e
+        for e in info.value.errors
+    )

@@ -167,6 +167,53 @@ class RuleTests(PenerimaTestCase):
         self.assertEqual(self.problems(row(1, born=date(YEAR - 1, 12, 20)), jpd="1.02.K03"), [])
         self.assert_error("usia 0–28 hari", jpd="1.02.K03", born=date(YEAR - 1, 11, 1))
 
+    def test_balita_are_12_to_59_months_old_at_31_december(self):
+        # 1.02.K04: the regulation's formula counts children 12–59 months at the year's end
+        self.assert_error(
+            "tidak memenuhi syarat JPD 1.02.K04 (usia 12–59 bulan; usia 11 bulan pada 31 Desember",
+            jpd="1.02.K04", born=date(YEAR, 1, 15),
+        )  # fmt: skip
+        self.assert_error("usia 60 bulan pada 31 Desember", jpd="1.02.K04",
+                          born=date(YEAR - 5, 12, 31))  # fmt: skip
+        edge = [row(1, born=date(YEAR - 1, 12, 31)), row(2, born=date(YEAR - 4, 1, 1))]
+        self.assertEqual(self.run_import(self.write_csv(edge), jpd="1.02.K04")[1]["diterima"], 2)
+
+    def test_basic_education_age_by_grade_or_by_age_out_of_school(self):
+        # 1.02.K05: a child in grade 1–9 whatever the age; out of school (no kelas) 7–15
+        header = [*HEADER, "kelas"]
+        cases = [
+            row(1, born=date(YEAR - 17, 3, 1), kelas="9"),  # grade 9 at 17: eligible
+            row(2, born=date(YEAR - 10, 3, 1), kelas=""),  # out of school at 10: eligible
+            row(3, born=date(YEAR - 17, 3, 1), kelas=""),  # out of school at 17: refused
+            row(4, born=date(YEAR - 15, 3, 1), kelas="10"),  # grade 10: refused
+            row(5, born=date(YEAR - 9, 3, 1), kelas="tiga"),  # not a grade: refused
+        ]
+        path = self.write_csv(cases, header=header)
+        code, doc, err = self.run_import(path, "--terima-sebagian", jpd="1.02.K05")
+        self.assertEqual((code, doc["diterima"], doc["ditolak"]), (0, 2, 3), err)
+        table = CalamineWorkbook.from_path(doc["laporan_kesalahan"]).get_sheet_by_index(0)
+        rows = table.to_python()
+        errors = {int(r[0]): r[rows[0].index("kesalahan")] for r in rows[1:]}
+        self.assertIn("usia 7–15 tahun, atau kelas 1–9; usia 17 tahun", errors[4])
+        self.assertIn("kelas: kelas 10 tidak termasuk JPD 1.02.K05 (kelas 1–9", errors[5])
+        self.assertIn("kelas: “tiga” bukan nomor kelas", errors[6])
+        # without the column the age rule applies to everyone
+        code, doc, _ = self.run_import(self.write_csv([row(7, born=date(YEAR - 17, 3, 1))]),
+                                       jpd="1.02.K05")  # fmt: skip
+        self.assertEqual((code, doc["ditolak"]), (1, 1))
+
+    def test_grade_is_ignored_where_the_jpd_has_no_grade_rule(self):
+        path = self.write_csv([row(1, kelas="99")], header=[*HEADER, "kelas"])
+        self.assertEqual(self.run_import(path)[1]["diterima"], 1)  # 1.02.K06: ages only
+
+    def test_social_children_under_18_and_elderly_60_and_over(self):
+        self.assert_error("usia sampai 17 tahun; usia 18 tahun", jpd="1.06.K02",
+                          born=date(YEAR - 18, 6, 1))  # fmt: skip
+        self.assertEqual(self.problems(row(1, born=date(YEAR - 17, 6, 1)), jpd="1.06.K02"), [])
+        self.assert_error("usia 60 tahun ke atas; usia 59 tahun", jpd="1.06.K03",
+                          born=date(YEAR - 59, 6, 1))  # fmt: skip
+        self.assertEqual(self.problems(row(1, born=date(YEAR - 60, 6, 1)), jpd="1.06.K03"), [])
+
     def test_service_date_outside_the_year(self):
         self.assert_error(f"tanggal_pelayanan: 31 Desember {YEAR - 1} di luar tahun {YEAR}",
                           tanggal_pelayanan=f"{YEAR - 1}-12-31")  # fmt: skip

@@ -493,6 +493,14 @@ class ExportTests(WebTestCase):
 
 
 class TemplateTests(WebTestCase):
+    def test_basic_education_template_has_the_optional_grade_column(self):
+        self.login("operator_kes")
+        response = self.client.get(reverse("penerima-templat", args=["32.75", "1.02.K05"]))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        self.assertEqual(book.get_sheet_by_index(0).to_python()[0], [*COLUMNS, "kelas"])
+        help_text = " ".join(str(c) for r in book.get_sheet_by_index(1).to_python() for c in r)
+        self.assertIn("kelas 1–9", help_text)
+
     def test_template_columns_and_text_nik(self):
         self.login("operator_kes")
         response = self.client.get(reverse("penerima-templat", args=["32.75", K06]))
