@@ -9,16 +9,19 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-from tuntas.perhitungan.engine import LEVELS as SCORE_LEVELS
-from tuntas.perhitungan.engine import MAX_DECIMALS, ROUNDINGS, Band, Method, Precision
+from tuntas.katalog import schema
+from tuntas.perhitungan.engine import Band, Method, Precision
+
+M = TypeVar("M", bound=BaseModel)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIRST_YEAR = 2019  # first year of SPM under PP 2/2018
@@ -175,7 +178,7 @@ DEFAULT_METHOD = "ipspm-2021"
 
 
 class _Reader:
-    """Typed access to parsed YAML with error collection (paths name the place of each error)."""
+    """Collects every problem found, each naming its file and key."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
@@ -183,83 +186,13 @@ class _Reader:
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
 
-    def mapping(
-        self,
-        value: Any,
-        where: str,
-        required: set[str],
-        optional: set[str] = frozenset(),  # type: ignore[assignment]
-    ) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error(where, "harus berupa pemetaan (kunci: nilai)")
-            return None
-        for key in sorted(set(value) - required - optional, key=str):
-            self.error(where, f"kunci tidak dikenal '{key}'")
-        for key in sorted(required - set(value)):
-            self.error(where, f"kunci wajib '{key}' tidak ada")
-        return value
-
-    def text(
-        self, data: dict[str, Any], key: str, where: str, *, nullable: bool = False
-    ) -> str | None:
-        value = data.get(key)
-        if value is None and nullable:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(where, f"'{key}' harus teks yang tidak kosong")
-            return None
-        return " ".join(value.split())
-
-    def integer(
-        self, data: dict[str, Any], key: str, where: str, *, nullable: bool = False
-    ) -> int | None:
-        value = data.get(key)
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(where, f"'{key}' harus bilangan bulat")
-            return None
-        return value
-
-    def choice(
-        self, data: dict[str, Any], key: str, where: str, options: tuple[str, ...]
-    ) -> str | None:
-        value = data.get(key)
-        if value not in options:
-            self.error(
-                where, f"'{key}' harus salah satu dari {', '.join(options)}; ditemukan {value!r}"
-            )
-            return None
-        return str(value)
-
-    def decimal(self, data: dict[str, Any], key: str, where: str) -> Decimal | None:
-        value = data.get(key)
+    def validate(self, model: type[M], raw: Any, file_name: str) -> M | None:
+        """``raw`` as the declared ``model``, or None with its problems recorded."""
         try:
-            number = Decimal(str(value)) if isinstance(value, (str, int)) else None
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number < 0:
-            self.error(where, f"'{key}' harus bilangan desimal tidak negatif dalam tanda kutip")
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            self.errors.extend(schema.messages(file_name, exc, raw))
             return None
-        return number
-
-    def boolean(self, data: dict[str, Any], key: str, where: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            self.error(where, f"'{key}' harus true/false")
-            return False
-        return value
-
-    def text_list(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-        value = data.get(key)
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
-            self.error(where, f"'{key}' harus daftar teks yang tidak kosong")
-            return ()
-        return tuple(" ".join(v.split()) for v in value)
 
 
 def _load_yaml(path: Path, reader: _Reader) -> Any:
@@ -272,194 +205,54 @@ def _load_yaml(path: Path, reader: _Reader) -> Any:
 
 
 def _read_urusan(path: Path, reader: _Reader) -> dict[str, UrusanRef]:
-    doc = reader.mapping(_load_yaml(path, reader), path.name, {"urusan"})
     result: dict[str, UrusanRef] = {}
-    if doc is None or not isinstance(doc.get("urusan"), list):
-        reader.error(path.name, "'urusan' harus daftar")
+    doc = reader.validate(schema.UrusanFile, _load_yaml(path, reader), path.name)
+    if doc is None:
         return result
-    for i, raw in enumerate(doc["urusan"]):
+    for i, u in enumerate(doc.urusan):
         where = f"{path.name}: urusan[{i}]"
-        data = reader.mapping(raw, where, {"kode", "nama"}, {"sub_urusan"})
-        if data is None:
-            continue
-        code, name = reader.text(data, "kode", where), reader.text(data, "nama", where)
-        if code is None or name is None:
-            continue
-        if not URUSAN_CODE.match(code):
-            reader.error(where, f"kode urusan '{code}' tidak sah (1.01–1.06)")
-        if code in result:
-            reader.error(where, f"kode urusan '{code}' ganda")
-        subs: list[SubUrusan] = []
-        for j, raw_sub in enumerate(data.get("sub_urusan") or []):
-            sub_where = f"{where}.sub_urusan[{j}]"
-            sub = reader.mapping(raw_sub, sub_where, {"kode", "nama"})
-            if sub is not None:
-                sub_code, sub_name = (
-                    reader.text(sub, "kode", sub_where),
-                    reader.text(sub, "nama", sub_where),
-                )
-                if sub_code and sub_name:
-                    subs.append(SubUrusan(sub_code, sub_name))
-        result[code] = UrusanRef(code, name, tuple(subs))
+        if not URUSAN_CODE.match(u.kode):
+            reader.error(where, f"kode urusan '{u.kode}' tidak sah (1.01–1.06)")
+        if u.kode in result:
+            reader.error(where, f"kode urusan '{u.kode}' ganda")
+        subs = tuple(SubUrusan(s.kode, s.nama) for s in u.sub_urusan or [])
+        result[u.kode] = UrusanRef(u.kode, u.nama, subs)
     return result
 
 
-def _read_need(raw: Any, where: str, reader: _Reader) -> Need | None:
-    if raw is None:
+def _need(model: schema.NeedModel | None) -> Need | None:
+    if model is None:
         return None
-    data = reader.mapping(raw, where, {"dasar"}, {"jumlah", "unit", "keterangan", "sumber"})
-    if data is None:
-        return None
-    basis = reader.choice(data, "dasar", where, NEED_BASES)
-    quantity = None
-    if basis in ("penerima", "unit_layanan"):
-        quantity = reader.decimal(data, "jumlah", where)
-    elif data.get("jumlah") is not None:
-        reader.error(where, "'jumlah' tidak dipakai bila dasar sesuai_kebutuhan")
-    unit = reader.text(data, "unit", where, nullable=basis != "unit_layanan")
-    note = reader.text(data, "keterangan", where, nullable=True)
-    if basis == "sesuai_kebutuhan" and not note:
-        note = None
-    source = reader.text(data, "sumber", where, nullable=True)
-    return Need(basis or "", quantity, unit, note, source)
+    return Need(model.dasar, model.jumlah, model.unit, model.keterangan, model.sumber)
 
 
-def _read_eligibility(raw: Any, where: str, reader: _Reader) -> Eligibility | None:
-    if raw is None:
+def _eligibility(model: schema.EligibilityModel | None) -> Eligibility | None:
+    if model is None:
         return None
-    keys = {"usia_min", "usia_maks", "satuan_usia", "jenis_kelamin", "acuan_usia", "kelas_min",
-            "kelas_maks", "sumber", "belum_dikonfirmasi"}  # fmt: skip
-    el = reader.mapping(raw, where, set(), keys)
-    if el is None:
-        return None
-    age_min = reader.integer(el, "usia_min", where, nullable=True)
-    age_max = reader.integer(el, "usia_maks", where, nullable=True)
-    if age_min is not None and age_max is not None and age_max < age_min:
-        reader.error(where, "usia_maks lebih kecil dari usia_min")
-    unit = el.get("satuan_usia", "tahun")
-    if unit not in AGE_UNITS:
-        reader.error(where, f"satuan_usia '{unit}' tidak dikenal")
-    sex = el.get("jenis_kelamin")
-    if sex not in (None, "L", "P"):
-        reader.error(where, "jenis_kelamin harus L, P atau null")
-    age_at = el.get("acuan_usia", "akhir_tahun" if unit == "tahun" else "dalam_tahun")
-    if age_at not in AGE_AT:
-        reader.error(where, f"acuan_usia harus salah satu dari {', '.join(AGE_AT)}")
-    grade_min = reader.integer(el, "kelas_min", where, nullable=True)
-    grade_max = reader.integer(el, "kelas_maks", where, nullable=True)
-    if (grade_min is None) != (grade_max is None) or (
-        grade_min is not None and grade_max is not None and not 1 <= grade_min <= grade_max <= 12
-    ):
-        reader.error(
-            where, "kelas_min dan kelas_maks diisi berdua, 1 ≤ kelas_min ≤ kelas_maks ≤ 12"
-        )
-    unconfirmed = reader.boolean(el, "belum_dikonfirmasi", where)
-    source = reader.text(el, "sumber", where, nullable=True)
-    if unconfirmed and not source:
-        reader.error(where, "kelayakan yang belum dikonfirmasi harus punya 'sumber'")
     return Eligibility(
-        age_min, age_max, str(unit), sex, str(age_at), grade_min, grade_max, source, unconfirmed
-    )
+        model.usia_min, model.usia_maks, model.satuan_usia, model.jenis_kelamin, model.age_at,
+        model.kelas_min, model.kelas_maks, model.sumber, model.belum_dikonfirmasi,
+    )  # fmt: skip
 
 
-def _read_version(raw: Any, where: str, reader: _Reader) -> JpdVersionRef | None:
-    data = reader.mapping(
-        raw,
-        where,
-        {
-            "berlaku_dari",
-            "berlaku_sampai",
-            "dasar_hukum",
-            "penerima",
-            "penetapan_sasaran",
-            "indikator",
-            "mutu",
-        },
-        {"kelayakan", "belum_dikonfirmasi", "catatan", "dibawa_tanpa_perubahan"},
-    )
-    if data is None:
-        return None
-    valid_from = reader.integer(data, "berlaku_dari", where)
-    valid_until = reader.integer(data, "berlaku_sampai", where, nullable=True)
-    if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        reader.error(where, "berlaku_sampai sebelum berlaku_dari")
-    ind_where = f"{where}.indikator"
-    ind = reader.mapping(
-        data.get("indikator"), ind_where, {"nama", "pembilang", "penyebut"}, {"metode"}
-    )
-    indicator = None
-    if ind is not None:
-        method = ind.get("metode", "rasio")
-        if method not in INDICATOR_METHODS:
-            reader.error(ind_where, f"metode '{method}' tidak dikenal")
-        indicator = Indicator(
-            reader.text(ind, "nama", ind_where) or "",
-            reader.text(ind, "pembilang", ind_where) or "",
-            reader.text(ind, "penyebut", ind_where) or "",
-            str(method),
-        )
-    eligibility = _read_eligibility(data.get("kelayakan"), f"{where}.kelayakan", reader)
-    mutu: list[MutuItemRef] = []
-    raw_items = data.get("mutu")
-    if not isinstance(raw_items, list):
-        reader.error(where, "'mutu' harus daftar")
-        raw_items = []
-    seen: set[str] = set()
-    for k, raw_item in enumerate(raw_items):
-        item_where = f"{where}.mutu[{k}]"
-        item = reader.mapping(
-            raw_item, item_where, {"kode", "jenis", "nama"}, {"satuan", "kebutuhan", "catatan"}
-        )
-        if item is None:
-            continue
-        code = reader.text(item, "kode", item_where) or ""
-        kind = reader.choice(item, "jenis", item_where, MUTU_KINDS) or ""
-        prefix = {"barang_jasa": "B", "sdm": "S"}.get(kind)
-        if prefix and not re.match(rf"^{prefix}\d{{2}}$", code):
-            reader.error(item_where, f"kode mutu '{code}' harus {prefix}nn untuk jenis {kind}")
-        if code in seen:
-            reader.error(item_where, f"kode mutu '{code}' ganda dalam versi ini")
-        seen.add(code)
-        mutu.append(
-            MutuItemRef(
-                code,
-                kind,
-                reader.text(item, "nama", item_where) or "",
-                reader.text(item, "satuan", item_where, nullable=True),
-                _read_need(item.get("kebutuhan"), f"{item_where}.kebutuhan", reader),
-                reader.text(item, "catatan", item_where, nullable=True),
-            )
-        )
-    unconfirmed = reader.boolean(data, "belum_dikonfirmasi", where)
-    note = reader.text(data, "catatan", where, nullable=True)
-    carried: tuple[str, ...] = ()
-    if data.get("dibawa_tanpa_perubahan") is not None:
-        raw_parts = data["dibawa_tanpa_perubahan"]
-        if not isinstance(raw_parts, list) or any(p not in VERSION_PARTS for p in raw_parts):
-            reader.error(
-                where,
-                "'dibawa_tanpa_perubahan' harus daftar dari: " + ", ".join(VERSION_PARTS),
-            )
-        else:
-            carried = tuple(raw_parts)
-    if unconfirmed and not note:
-        reader.error(
-            where, "versi yang belum dikonfirmasi harus punya 'catatan' yang menjelaskannya"
-        )
-    if valid_from is None or indicator is None:
-        return None
+def _version(v: schema.VersionModel) -> JpdVersionRef:
     return JpdVersionRef(
-        valid_from=valid_from,
-        valid_until=valid_until,
-        legal_basis=reader.text_list(data, "dasar_hukum", where),
-        penerima=reader.text(data, "penerima", where) or "",
-        sasaran_rule=reader.text(data, "penetapan_sasaran", where) or "",
-        indicator=indicator,
-        eligibility=eligibility,
-        mutu=tuple(mutu),
-        unconfirmed=unconfirmed,
-        note=note,
-        carried_over=carried,
+        valid_from=v.berlaku_dari,
+        valid_until=v.berlaku_sampai,
+        legal_basis=tuple(v.dasar_hukum),
+        penerima=v.penerima,
+        sasaran_rule=v.penetapan_sasaran,
+        indicator=Indicator(
+            v.indikator.nama, v.indikator.pembilang, v.indikator.penyebut, v.indikator.metode
+        ),
+        eligibility=_eligibility(v.kelayakan),
+        mutu=tuple(
+            MutuItemRef(m.kode, m.jenis, m.nama, m.satuan, _need(m.kebutuhan), m.catatan)
+            for m in v.mutu
+        ),
+        unconfirmed=v.belum_dikonfirmasi,
+        note=v.catatan,
+        carried_over=tuple(v.dibawa_tanpa_perubahan),
     )
 
 
@@ -474,51 +267,38 @@ def _part(version: JpdVersionRef, part: str) -> object:
 
 
 def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) -> list[JpdRef]:
-    doc = reader.mapping(_load_yaml(path, reader), path.name, {"urusan", "jpd"})
+    raw = _load_yaml(path, reader)
+    doc = reader.validate(schema.JpdFile, raw, path.name)
     if doc is None:
         return []
-    file_urusan = str(doc.get("urusan"))
-    if file_urusan not in urusan:
-        reader.error(path.name, f"urusan '{file_urusan}' tidak ada di urusan.yaml")
+    if doc.urusan not in urusan:
+        reader.error(path.name, f"urusan '{doc.urusan}' tidak ada di urusan.yaml")
         return []
-    sub_codes = {s.code for s in urusan[file_urusan].sub_urusan}
+    sub_codes = {s.code for s in urusan[doc.urusan].sub_urusan}
     result: list[JpdRef] = []
-    for i, raw in enumerate(doc.get("jpd") or []):
-        where = f"{path.name}: jpd[{i}]"
-        data = reader.mapping(
-            raw, where, {"kode", "tingkat", "nama", "pengampu", "versi"}, {"sub_urusan"}
-        )
-        if data is None:
-            continue
-        code = reader.text(data, "kode", where) or ""
-        where = f"{path.name}: {code or f'jpd[{i}]'}"
-        match = JPD_CODE.match(code)
+    for data in doc.jpd:
+        where = f"{path.name}: {data.kode}"
+        match = JPD_CODE.match(data.kode)
         if not match:
-            reader.error(where, f"kode JPD '{code}' tidak sah (contoh: 1.02.K01)")
+            reader.error(where, f"kode JPD '{data.kode}' tidak sah (contoh: 1.02.K01)")
             continue
-        if match.group(1) != file_urusan:
-            reader.error(where, f"kode JPD bukan milik urusan {file_urusan}")
-        level = reader.choice(data, "tingkat", where, ("provinsi", "kabkota"))
-        if level and LEVELS[match.group(2)] != level:
+        if match.group(1) != doc.urusan:
+            reader.error(where, f"kode JPD bukan milik urusan {doc.urusan}")
+        if LEVELS[match.group(2)] != data.tingkat:
             reader.error(
-                where, f"tingkat '{level}' tidak cocok dengan huruf {match.group(2)} pada kode"
+                where,
+                f"tingkat '{data.tingkat}' tidak cocok dengan huruf {match.group(2)} pada kode",
             )
-        sub = data.get("sub_urusan")
-        if sub_codes and sub not in sub_codes:
+        if sub_codes and data.sub_urusan not in sub_codes:
             reader.error(where, f"sub_urusan harus salah satu dari {', '.join(sorted(sub_codes))}")
-        if not sub_codes and sub is not None:
+        if not sub_codes and data.sub_urusan is not None:
             reader.error(where, "urusan ini tidak memiliki sub_urusan")
-        versions = []
-        raw_versions = data.get("versi")
-        if not isinstance(raw_versions, list) or not raw_versions:
-            reader.error(where, "'versi' harus daftar dengan paling sedikit satu versi")
-            raw_versions = []
-        for j, raw_version in enumerate(raw_versions):
-            version = _read_version(raw_version, f"{where}.versi[{j}]", reader)
-            if version is not None:
-                versions.append(version)
-        versions.sort(key=lambda v: v.valid_from)
+        versions = sorted((_version(v) for v in data.versi), key=lambda v: v.valid_from)
         for before, after in itertools.pairwise(versions):
+            if before.valid_until is None or after.valid_from != before.valid_until + 1:
+                reader.error(
+                    where, f"versi {before.valid_from} dan {after.valid_from} tidak bersambung"
+                )
             for part in after.carried_over:
                 if _part(before, part) != _part(after, part):
                     reader.error(
@@ -526,27 +306,21 @@ def _read_jpd_file(path: Path, urusan: dict[str, UrusanRef], reader: _Reader) ->
                         f"'{part}' dinyatakan dibawa tanpa perubahan dari versi "
                         f"{before.valid_from}, tetapi berbeda",
                     )
-        if versions and versions[0].carried_over:
+        if versions[0].carried_over:
             reader.error(where, "versi pertama tidak dapat membawa bagian dari versi sebelumnya")
-        if versions:
-            if versions[0].valid_from != FIRST_YEAR:
-                reader.error(where, f"versi pertama harus berlaku mulai {FIRST_YEAR}")
-            for before, after in itertools.pairwise(versions):
-                if before.valid_until is None or after.valid_from != before.valid_until + 1:
-                    reader.error(
-                        where, f"versi {before.valid_from} dan {after.valid_from} tidak bersambung"
-                    )
-            if versions[-1].valid_until is not None:
-                reader.error(where, "versi terakhir harus masih berlaku (berlaku_sampai: null)")
+        if versions[0].valid_from != FIRST_YEAR:
+            reader.error(where, f"versi pertama harus berlaku mulai {FIRST_YEAR}")
+        if versions[-1].valid_until is not None:
+            reader.error(where, "versi terakhir harus masih berlaku (berlaku_sampai: null)")
         result.append(
             JpdRef(
-                code=code,
-                urusan=file_urusan,
-                level=level or "",
+                code=data.kode,
+                urusan=doc.urusan,
+                level=data.tingkat,
                 number=int(match.group(3)),
-                name=reader.text(data, "nama", where) or "",
-                sub_urusan=sub if isinstance(sub, str) else None,
-                pengampu=reader.text(data, "pengampu", where) or "",
+                name=data.nama,
+                sub_urusan=data.sub_urusan,
+                pengampu=data.pengampu,
                 versions=tuple(versions),
             )
         )
@@ -615,134 +389,53 @@ def _method_docs(paths: list[Path], reader: _Reader) -> dict[Path, dict[str, Any
     return result
 
 
-def _read_bands(raw: Any, where: str, reader: _Reader) -> tuple[Band, ...]:
-    bands: list[Band] = []
-    if not isinstance(raw, list) or not raw:
-        reader.error(where, "'pita' harus daftar kategori yang tidak kosong")
-        return ()
-    for i, item in enumerate(raw):
-        band_where = f"{where}.pita[{i}]"
-        band = reader.mapping(item, band_where, {"kode", "nama", "minimal"})
-        if band is not None:
-            minimum = reader.decimal(band, "minimal", band_where)
-            code, name = (
-                reader.text(band, "kode", band_where),
-                reader.text(band, "nama", band_where),
-            )
-            if minimum is not None and code and name:
-                bands.append(Band(code, name, Fraction(minimum)))
-    return tuple(bands)
+def _bands(table: schema.BandTableModel) -> tuple[Band, ...]:
+    return tuple(Band(b.kode, b.nama, Fraction(b.minimal)) for b in table.pita)
 
 
-def _read_precision(raw: Any, where: str, reader: _Reader) -> Precision | None:
-    data = reader.mapping(raw, where, {"desimal", "pembulatan"})
-    if data is None:
+def _read_method(path: Path, raw: dict[str, Any], reader: _Reader) -> MethodRef | None:
+    doc = reader.validate(schema.MethodFile, raw, path.name)
+    if doc is None:
         return None
-    decimals = reader.integer(data, "desimal", where)
-    rounding = reader.choice(data, "pembulatan", where, ROUNDINGS)
-    if decimals is not None and not 0 <= decimals <= MAX_DECIMALS:
-        reader.error(where, f"'desimal' harus 0–{MAX_DECIMALS}")
-        return None
-    return Precision(decimals, rounding) if decimals is not None and rounding else None
-
-
-def _read_method(path: Path, doc: dict[str, Any], reader: _Reader) -> MethodRef | None:
-    where = path.name
-    cited = {"sumber"}
-    optional = {"belum_dikonfirmasi"}
-    if (
-        reader.mapping(
-            doc,
-            where,
-            {"kode", "nama", "berlaku_dari", *METHOD_SECTIONS},
-            {"berlaku_sampai", "turunan_dari", "keterangan"},
-        )
-        is None
-    ):
-        return None
-    weights = reader.mapping(
-        doc.get("bobot"), f"{where}: bobot", {"penerima", "mutu"} | cited, optional
-    )
-    agg = reader.mapping(
-        doc.get("agregasi"), f"{where}: agregasi", {"urusan", "daerah"} | cited, optional
-    )
-    agg_mutu = reader.mapping(
-        doc.get("agregasi_mutu"), f"{where}: agregasi_mutu", {"cara"} | cited, optional
-    )
-    cat = reader.mapping(
-        doc.get("kategori"), f"{where}: kategori", {"pita"} | cited, optional | {"per_urusan"}
-    )
-    shown = reader.mapping(
-        doc.get("tampilan"), f"{where}: tampilan", set(SCORE_LEVELS) | cited, optional
-    )
-    if None in (weights, agg, agg_mutu, cat, shown):
-        return None
-    assert weights is not None and agg is not None and agg_mutu is not None
-    assert cat is not None and shown is not None
-    sections: dict[str, dict[str, Any]] = {
-        "bobot": weights,
-        "agregasi": agg,
-        "agregasi_mutu": agg_mutu,
-        "kategori": cat,
-    }
-    bands = _read_bands(cat.get("pita"), f"{where}: kategori", reader)
-    urusan_bands: list[tuple[str, tuple[Band, ...]]] = []
-    per_urusan = cat.get("per_urusan") or {}
-    if not isinstance(per_urusan, dict):
-        reader.error(f"{where}: kategori.per_urusan", "harus pemetaan kode urusan → kategori")
-        per_urusan = {}
-    for urusan_code, raw in per_urusan.items():
-        u_where = f"{where}: kategori.per_urusan.{urusan_code}"
-        if not URUSAN_CODE.match(str(urusan_code)):
-            reader.error(u_where, f"kode urusan '{urusan_code}' tidak sah (1.01–1.06)")
-        table = reader.mapping(raw, u_where, {"pita"} | cited, optional)
-        if table is not None:
-            urusan_bands.append((str(urusan_code), _read_bands(table.get("pita"), u_where, reader)))
-            sections[f"kategori.{urusan_code}"] = table
-    precision = tuple(
-        _read_precision(shown.get(level), f"{where}: tampilan.{level}", reader)
-        for level in SCORE_LEVELS
-    )
-    sections["tampilan"] = shown
-    w_penerima = reader.decimal(weights, "penerima", f"{where}: bobot")
-    w_mutu = reader.decimal(weights, "mutu", f"{where}: bobot")
-    code = reader.text(doc, "kode", where)
-    name = reader.text(doc, "nama", where)
-    valid_from = reader.integer(doc, "berlaku_dari", where)
-    valid_until = reader.integer(doc, "berlaku_sampai", where, nullable=True)
-    for section, data in sections.items():
-        reader.text(data, "sumber", f"{where}: {section}")
-        reader.boolean(data, "belum_dikonfirmasi", f"{where}: {section}")
-    if None in (w_penerima, w_mutu, code, name, valid_from, *precision):
-        return None
-    assert w_penerima is not None and w_mutu is not None and code and name and valid_from
-    p_jpd, p_urusan, p_daerah = (p for p in precision if p is not None)
+    shown = doc.tampilan
     try:
         method = Method(
-            code=code,
-            name=name,
-            weight_penerima=Fraction(w_penerima),
-            weight_mutu=Fraction(w_mutu),
-            bands=bands,
-            aggregation_urusan=str(agg.get("urusan")),
-            aggregation_daerah=str(agg.get("daerah")),
-            aggregation_mutu=str(agg_mutu.get("cara")),
-            precision=(p_jpd, p_urusan, p_daerah),
-            urusan_bands=tuple(urusan_bands),
+            code=doc.kode,
+            name=doc.nama,
+            weight_penerima=Fraction(doc.bobot.penerima),
+            weight_mutu=Fraction(doc.bobot.mutu),
+            bands=_bands(doc.kategori),
+            aggregation_urusan=doc.agregasi.urusan,
+            aggregation_daerah=doc.agregasi.daerah,
+            aggregation_mutu=doc.agregasi_mutu.cara,
+            precision=tuple(  # type: ignore[arg-type]
+                Precision(p.desimal, p.pembulatan) for p in (shown.jpd, shown.urusan, shown.daerah)
+            ),
+            urusan_bands=tuple(
+                (code, _bands(table)) for code, table in doc.kategori.per_urusan.items()
+            ),
         )
     except ValueError as exc:
-        reader.error(where, str(exc))
+        reader.error(path.name, str(exc))
         return None
-    if path.stem != code:
-        reader.error(where, f"nama berkas harus {code}.yaml")
+    if path.stem != doc.kode:
+        reader.error(path.name, f"nama berkas harus {doc.kode}.yaml")
+    sections: dict[str, schema.Cited] = {
+        "bobot": doc.bobot,
+        "agregasi": doc.agregasi,
+        "agregasi_mutu": doc.agregasi_mutu,
+        "kategori": doc.kategori,
+        **{f"kategori.{code}": table for code, table in doc.kategori.per_urusan.items()},
+        "tampilan": doc.tampilan,
+    }
     return MethodRef(
         method=method,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        sources={k: " ".join(str(v.get("sumber", "")).split()) for k, v in sections.items()},
-        unconfirmed={k: bool(v.get("belum_dikonfirmasi", False)) for k, v in sections.items()},
-        base=doc.get("turunan_dari"),
-        description=reader.text(doc, "keterangan", where, nullable=True),
+        valid_from=doc.berlaku_dari,
+        valid_until=doc.berlaku_sampai,
+        sources={k: v.sumber for k, v in sections.items()},
+        unconfirmed={k: v.belum_dikonfirmasi for k, v in sections.items()},
+        base=doc.turunan_dari,
+        description=doc.keterangan,
     )
 
 

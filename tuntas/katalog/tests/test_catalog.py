@@ -347,3 +347,31 @@ def test_a_false_carried_over_claim_is_refused(tmp_path):
         "1.02.K01.versi 2024" in e and "'mutu' dinyatakan dibawa tanpa perubahan" in e
         for e in info.value.errors
     )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(usia_min="dua"),
+            "1.02-kesehatan.yaml: 1.02.K01.versi[0].kelayakan: 'usia_min' harus bilangan bulat",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["mutu"][1]["kebutuhan"].update(jumlah=-1),
+            "1.02.K01.versi[0].mutu[1].kebutuhan: 'jumlah' harus bilangan desimal tidak negatif",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0].update(dibawa_tanpa_perubahan=["semua"]),
+            "1.02.K01.versi[0]: 'dibawa_tanpa_perubahan[0]' harus salah satu dari 'penerima',",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(kelas_min=3),
+            "1.02.K01.versi[0].kelayakan: kelas_min dan kelas_maks diisi berdua",
+        ),
+    ],
+)
+def test_declared_models_name_file_and_key(data_copy, change, message):
+    edit(health(data_copy), change)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(data_copy)
+    assert any(message in e for e in info.value.errors), info.value.errors
