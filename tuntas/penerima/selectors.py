@@ -78,12 +78,12 @@ class RegistryCounts:
     """What the registry says for a pemda, JPD, year and quarter, next to the official target.
 
     ``sasaran``: people on the list (all eligible, the import checks it); ``terlayani``: served
-    per standard up to the quarter's end; ``served_undated``: served rows without a service
+    per standard up to the quarter's end; ``terlayani_tanpa_tanggal``: served rows without a service
     date (counted in TW4 only); ``target``: the official annual target, when one is set."""
 
     sasaran: int
     terlayani: int
-    served_undated: int
+    terlayani_tanpa_tanggal: int
     quarter: int
     target: int | None = None
 
@@ -93,9 +93,9 @@ class RegistryCounts:
         return None if self.target is None else self.sasaran - self.target
 
     @property
-    def undated_excluded(self) -> int:
+    def terlayani_tanpa_tanggal_dikecualikan(self) -> int:
         """Served rows left out of this quarter's count for want of a service date."""
-        return 0 if self.quarter == 4 else self.served_undated
+        return 0 if self.quarter == 4 else self.terlayani_tanpa_tanggal
 
 
 def registry_counts(
@@ -106,14 +106,14 @@ def registry_counts(
     totals = RecipientEntry.objects.filter(pemda=pemda, jpd=jpd, year=year).aggregate(
         sasaran=Count("nik_hash"),
         terlayani=Count("nik_hash", filter=_served_by(year, quarter)),
-        served_undated=Count("nik_hash", filter=Q(served=True, service_date__isnull=True)),
+        terlayani_tanpa_tanggal=Count("nik_hash", filter=Q(served=True, service_date__isnull=True)),
     )
     if not totals["sasaran"]:
         return None
     return RegistryCounts(
         sasaran=totals["sasaran"],
         terlayani=totals["terlayani"],
-        served_undated=totals["served_undated"],
+        terlayani_tanpa_tanggal=totals["terlayani_tanpa_tanggal"],
         quarter=quarter,
         target=target,
     )
