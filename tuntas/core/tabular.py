@@ -13,32 +13,18 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext
+
+from tuntas.core.rows import Row, TableError, is_blank
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CSV_DELIMITERS = (";", ",", "\t")
 
-
-class TableError(ValueError):
-    """The file cannot be read as a table at all (message in Indonesian)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    number: int  # spreadsheet row number, 1-based
-    cells: tuple[Any, ...]
-
-    def is_blank(self) -> bool:
-        return all(is_blank(c) for c in self.cells)
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+__all__ = ["Row", "TableError", "is_blank"]  # defined in core.rows, read by every reader here
 
 
 def normalize_header(value: Any) -> str:
@@ -47,16 +33,30 @@ def normalize_header(value: Any) -> str:
     return re.sub(r"[\s\-/]+", "_", text)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+SAMPLE_BYTES = 64 * 1024  # read to sniff the delimiter and to refuse binary data
+
+
+def detect_encoding(binary: IO[bytes]) -> str:
+    """The encoding of a CSV file as Excel writes them: UTF-8 (with or without BOM), UTF-16
+    (with BOM), or Windows-1252 when the bytes are not UTF-8 ("CSV (Comma delimited)" on
+    Windows). Reads the stream through, then puts it back at the start."""
+    head = binary.read(4)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel's "CSV (Comma delimited)" on Windows writes the ANSI code page.
-        return data.decode("cp1252", errors="replace")
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        binary.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := binary.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+        return "utf-8"
+    finally:
+        binary.seek(0)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -68,50 +68,99 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
-def read_csv_bytes(data: bytes) -> list[Row]:
-    text = _decode(data)
-    if "\x00" in text:
-        raise TableError("Berkas bukan CSV teks yang dapat dibaca.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+def iter_csv(binary: IO[bytes]) -> Iterator[Row]:
+    """A CSV file's rows, streamed (cells are ``str``); closes ``binary`` at the end."""
+    encoding = detect_encoding(binary)
+    handle = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
     try:
-        return [Row(n, tuple(cells)) for n, cells in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise TableError(f"Berkas CSV rusak: {exc}") from exc
+        sample = handle.read(SAMPLE_BYTES)
+        if "\x00" in sample:
+            raise TableError("Berkas bukan CSV teks yang dapat dibaca.")
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=_sniff_delimiter(sample))
+        try:
+            for number, cells in enumerate(reader, start=1):
+                yield Row(number, tuple(cells))
+        except csv.Error as exc:
+            raise TableError(f"Berkas CSV rusak: {exc}") from exc
+    finally:
+        handle.close()
 
 
-def read_workbook_bytes(data: bytes) -> list[Row]:
+def iter_calamine(source: str | Path | IO[bytes]) -> Iterator[Row]:
+    """The first sheet of a workbook (XLSX, XLS, ODS, XLSB) through python-calamine; row numbers
+    are the spreadsheet's (the empty rows above the first used cell count)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = (
+            CalamineWorkbook.from_path(str(source))
+            if isinstance(source, str | Path)
+            else CalamineWorkbook.from_filelike(source)
+        )
         if not workbook.sheet_names:
             raise TableError("Buku kerja tidak memiliki lembar kerja.")
         sheet = workbook.get_sheet_by_index(0)
-        # Keep the empty area above the first used cell so row numbers are Excel's.
-        values = sheet.to_python(skip_empty_area=False)
+        # iter_rows() starts at row 1 (the empty rows above the first used cell included) but
+        # at the first used column; an empty sheet has no start and nothing to iterate.
+        rows = sheet.iter_rows() if sheet.start is not None else iter(())
     except TableError:
         raise
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise TableError(f"Buku kerja tidak dapat dibaca (rusak atau bukan Excel): {exc}") from exc
-    return [Row(i + 1, tuple(cells)) for i, cells in enumerate(values)]
+    for i, cells in enumerate(rows):
+        yield Row(i + 1, tuple(cells))
+
+
+def iter_workbook(path: Path) -> Iterator[Row]:
+    """The first sheet's rows: XLSX streamed by :mod:`tuntas.core.xlsx_stream` (flat memory
+    whatever the size); XLS, ODS, XLSB and what that reader does not handle through calamine."""
+    from tuntas.core.xlsx_stream import NotStreamable, StreamBroken, open_first_sheet
+
+    with path.open("rb") as handle:
+        is_zip = handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    if not is_zip:  # XLS (OLE)
+        yield from iter_calamine(str(path))
+        return
+    try:
+        sheet = open_first_sheet(str(path))
+    except NotStreamable:
+        yield from iter_calamine(str(path))
+        return
+    try:
+        yield from sheet
+    except StreamBroken as broken:  # markup hidden in a comment or CDATA: let calamine go on
+        yield from (row for row in iter_calamine(str(path)) if row.number > broken.last_row)
+
+
+def iter_table(path: Path | str) -> tuple[bool, Iterator[Row]]:
+    """A CSV or workbook file, chosen by content, not by name: (is it a workbook, its rows
+    streamed). :class:`TableError` when it cannot be opened or is empty."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise TableError(f"Berkas {path} tidak dapat dibuka: {exc.strerror or exc}") from exc
+    if not head.strip():
+        raise TableError("Berkas kosong.")
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return True, iter_workbook(path)
+    return False, iter_csv(path.open("rb"))
 
 
 def read_table(path: Path | str) -> list[Row]:
-    """Read the first sheet of a workbook or a CSV file, choosing by content, not by name."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableError(f"Berkas {path} tidak dapat dibuka: {exc.strerror or exc}") from exc
-    return read_table_bytes(data)
+    """Every row of the first sheet of a workbook or of a CSV file (small files)."""
+    return list(iter_table(path)[1])
 
 
 def read_table_bytes(data: bytes) -> list[Row]:
+    """:func:`read_table` for a file held in memory (the same readers)."""
     if not data.strip():
         raise TableError("Berkas kosong.")
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return read_workbook_bytes(data)
-    return read_csv_bytes(data)
+        return list(iter_calamine(io.BytesIO(data)))
+    return list(iter_csv(io.BytesIO(data)))
 
 
 def find_header(

@@ -3,6 +3,14 @@
 No database: the importer's producer thread calls it for each chunk of valid rows. Each
 value in a payload is framed as a 4-byte length and its bytes (PostgreSQL's binary COPY format),
 so the server parses no text and nothing needs escaping.
+
+Measured against the library it could be replaced by (``benchmarks/infrastruktur.py``, 5 December
+2026, 1,000,000 rows of a first import into tables shaped like ``Person`` and ``RecipientEntry``,
+the same hashing and sealing per row on both sides, three alternating runs, same stored rows):
+this encoder 11.3 s median, 569 MB peak; psycopg 3's ``copy.write_row()`` with ``set_types``
+10.6 s, 529 MB. It does not win: by the project's rule it is to be replaced by ``write_row`` in
+the importer (whose producer thread would then hand rows instead of payloads to the COPY), with
+``benchmarks/impor_penerima.py`` run again to show the import still within 1.5× of raw COPY.
 """
 
 from __future__ import annotations

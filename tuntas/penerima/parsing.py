@@ -7,23 +7,19 @@ Also the cell readers shared by the validation: dates in every form users type t
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tuntas.core.tabular import (
-    OLE_MAGIC,
-    ZIP_MAGIC,
     Row,
     TableError,
-    _sniff_delimiter,
     find_header,
+    iter_table,
     normalize_header,
 )
 
@@ -51,7 +47,6 @@ REQUIRED_COLUMNS = (
     "terlayani_sesuai_standar",
 )
 HEADER_SEARCH_ROWS = 20
-_SAMPLE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,84 +57,6 @@ class Table:
     columns: dict[str, int]  # normalized column name → cell index
     rows: Iterator[Row]  # data rows after the header, blank ones skipped
     is_workbook: bool
-
-
-def _encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while block := handle.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            # Excel's "CSV (Comma delimited)" on Windows writes the ANSI code page.
-            return "cp1252"
-    return "utf-8"
-
-
-def _csv_rows(path: Path) -> Iterator[Row]:
-    encoding = _encoding(path)
-    handle: IO[str] = path.open(encoding=encoding, errors="replace", newline="")
-    try:
-        sample = handle.read(_SAMPLE_BYTES)
-        if "\x00" in sample:
-            raise TableError("Berkas bukan CSV teks yang dapat dibaca.")
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=_sniff_delimiter(sample))
-        try:
-            for number, cells in enumerate(reader, start=1):
-                yield Row(number, tuple(cells))
-        except csv.Error as exc:
-            raise TableError(f"Berkas CSV rusak: {exc}") from exc
-    finally:
-        handle.close()
-
-
-def _workbook_rows(path: Path) -> Iterator[Row]:
-    """The first sheet's rows: XLSX streamed by :mod:`tuntas.penerima.xlsx_stream` (flat memory
-    whatever the size); XLS, ODS, XLSB and what that reader does not handle through calamine."""
-    from tuntas.penerima.xlsx_stream import NotStreamable, StreamBroken, open_first_sheet
-
-    with path.open("rb") as handle:
-        is_zip = handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
-    if not is_zip:  # XLS (OLE)
-        yield from _calamine_rows(path)
-        return
-    try:
-        sheet = open_first_sheet(str(path))
-    except NotStreamable:
-        yield from _calamine_rows(path)
-        return
-    try:
-        yield from sheet
-    except StreamBroken as broken:  # markup hidden in a comment or CDATA: let calamine go on
-        yield from (row for row in _calamine_rows(path) if row.number > broken.last_row)
-
-
-def _calamine_rows(path: Path) -> Iterator[Row]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise TableError("Buku kerja tidak memiliki lembar kerja.")
-        sheet = workbook.get_sheet_by_index(0)
-        # iter_rows() starts at row 1 (the empty rows above the first used cell included) but at
-        # the first used column; row numbers are therefore the index + 1. An empty sheet has no
-        # start and nothing to iterate.
-        rows = sheet.iter_rows() if sheet.start is not None else iter(())
-    except TableError:
-        raise
-    except Exception as exc:  # calamine raises several unrelated types for corrupt files
-        raise TableError(f"Buku kerja tidak dapat dibaca (rusak atau bukan Excel): {exc}") from exc
-    for i, cells in enumerate(rows):
-        yield Row(i + 1, tuple(cells))
 
 
 def _not_blank(rows: Iterator[Row]) -> Iterator[Row]:
@@ -160,16 +77,7 @@ def open_table(path: Path | str) -> Table:
 
     :class:`TableError` when the file cannot be read or has no header with the required columns.
     """
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_SAMPLE_BYTES)
-    except OSError as exc:
-        raise TableError(f"Berkas {path} tidak dapat dibuka: {exc.strerror or exc}") from exc
-    if not head.strip():
-        raise TableError("Berkas kosong.")
-    is_workbook = head.startswith((ZIP_MAGIC, OLE_MAGIC))
-    rows = _workbook_rows(path) if is_workbook else _csv_rows(path)
+    is_workbook, rows = iter_table(path)
     top: list[Row] = []
     for row in rows:
         top.append(row)

@@ -114,8 +114,12 @@ class RegistryCountsTests(PenerimaTestCase):
 
     def test_served_without_a_service_date_counts_for_tw4_only(self):
         tw1, tw4 = self.counts(1), self.counts(4)
-        self.assertEqual((tw1.terlayani_tanpa_tanggal, tw1.terlayani_tanpa_tanggal_dikecualikan), (1, 1))
-        self.assertEqual((tw4.terlayani_tanpa_tanggal, tw4.terlayani_tanpa_tanggal_dikecualikan), (1, 0))
+        self.assertEqual(
+            (tw1.terlayani_tanpa_tanggal, tw1.terlayani_tanpa_tanggal_dikecualikan), (1, 1)
+        )
+        self.assertEqual(
+            (tw4.terlayani_tanpa_tanggal, tw4.terlayani_tanpa_tanggal_dikecualikan), (1, 0)
+        )
         # the undated row is the one that makes TW4 (6) exceed the dated served rows (5)
         dated = sum(
             1 for r in BASE_ROWS if r["terlayani_sesuai_standar"] == "Y" and r["tanggal_pelayanan"]

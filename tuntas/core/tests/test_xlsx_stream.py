@@ -1,4 +1,4 @@
-"""The streaming XLSX reader (tuntas/penerima/xlsx_stream.py): the same rows as python-calamine
+"""The streaming XLSX reader (tuntas/core/xlsx_stream.py): the same rows as python-calamine
 (differential tests over committed, generated and hand-written workbooks), each feature on its
 own, the fallbacks, broken files and flat memory."""
 
@@ -19,15 +19,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from tuntas.core import xlsx_stream
 from tuntas.core.tabular import TableError
-from tuntas.penerima import xlsx_stream
-from tuntas.penerima.parsing import _calamine_rows, _workbook_rows, open_table
-from tuntas.penerima.xlsx_stream import (
+from tuntas.core.tabular import iter_calamine as _calamine_rows
+from tuntas.core.tabular import iter_workbook as _workbook_rows
+from tuntas.core.xlsx_stream import (
     NotStreamable,
     SheetReader,
     is_date_format,
     open_first_sheet,
 )
+from tuntas.penerima.parsing import open_table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "kalkulator" / "tests" / "files"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
