@@ -11,15 +11,10 @@ an :class:`~tuntas.penerima.models.AccessLog` row in the same request.
 
 from __future__ import annotations
 
-import io
-import os
-import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -40,16 +35,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tuntas.akun.scope import Scope, pemda_get_for_user, request_scope, require_admin
 from tuntas.core.errors import DomainError
 from tuntas.core.middleware import no_session_refresh
-from tuntas.core.safe_write import csv_lines, xlsx_text
 from tuntas.katalog.models import Jpd
 from tuntas.katalog.reference import FIRST_YEAR
 from tuntas.organisasi.models import Pemda
 from tuntas.penerima.crypto import nik_token
+from tuntas.penerima.files import export_csv, export_rows, export_xlsx_file, template_xlsx
 from tuntas.penerima.forms import ExportForm, ListFilterForm, NikSearchForm, RevealForm, UploadForm
 from tuntas.penerima.models import AccessAction, ImportJob
-from tuntas.penerima.parsing import COLUMNS, GRADE_COLUMN, REQUIRED_COLUMNS
 from tuntas.penerima.selectors import (
-    ListFilter,
     RecipientRow,
     access_log_for_pemda,
     can_see_names,
@@ -69,11 +62,9 @@ from tuntas.penerima.services import (
     jpd_version_required,
 )
 from tuntas.penerima.tasks import recipients_import_task
-from tuntas.penerima.validation import Eligibility
 
 PAGE_SIZE = 50
 LOG_PAGE_SIZE = 100
-EXPORT_BATCH = 2000
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -258,66 +249,16 @@ def job_report(request: HttpRequest, kode: str, impor: int) -> FileResponse:
 
 # --- template ----------------------------------------------------------------------------------
 
-_COLUMN_HELP = {
-    "nik": "16 digit, sebagai teks (kolom ini sudah berformat Teks; jangan ubah menjadi angka)",
-    "nama": "nama lengkap",
-    "jenis_kelamin": "L atau P (Laki-laki/Perempuan)",
-    "tanggal_lahir": "2010-08-17, 17-08-2010, 17/08/2010 atau 17 Agustus 2010",
-    "kode_desa": "kode desa/kelurahan di pemda ini, mis. 32.75.01.1001 atau 3275011001",
-    "alamat": "boleh kosong",
-    "terlayani_sesuai_standar": "Y atau T (Ya/Tidak, 1/0)",
-    "tanggal_pelayanan": "tanggal dalam tahun yang sama; boleh kosong",
-    "unit_layanan": "mis. nama puskesmas (paling banyak 200 karakter); boleh kosong",
-    "catatan": "boleh kosong",
-    "kelas": "kelas 1–9 untuk anak yang bersekolah (berapa pun usianya); kosongkan untuk anak di "
-    "luar sekolah (usia 7–15 tahun pada 31 Desember)",
-}
-
 
 @login_required
 @require_safe
 def template_download(request: HttpRequest, kode: str, jpd: str) -> HttpResponse:
     pemda, _scope, jpd_obj = _by_name(request, kode, jpd)
-    year = timezone.localdate().year
     try:
-        version = jpd_version_required(jpd=jpd_obj, year=year)
+        version = jpd_version_required(jpd=jpd_obj, year=timezone.localdate().year)
     except DomainError:
         version = None
-    penerima = version.penerima if version else ""
-    rule = Eligibility.from_json(version.eligibility) if version else None
-    # a JPD with a grade rule (usia pendidikan dasar) gets the optional ``kelas`` column
-    columns = (*COLUMNS, GRADE_COLUMN) if rule is not None and rule.has_grade else COLUMNS
-    output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
-    bold = book.add_format({"bold": True, "bg_color": "#EEF2F5"})
-    text = book.add_format({"num_format": 49})  # the built-in Text format "@"
-    sheet = book.add_worksheet("Daftar")
-    for col, name in enumerate(columns):
-        sheet.write_string(0, col, name, bold)
-        sheet.set_column(col, col, 22 if name in ("nik", "nama", "alamat") else 16, text)
-    sheet.data_validation(1, 2, 1048575, 2, {"validate": "list", "source": ["L", "P"]})
-    sheet.data_validation(1, 6, 1048575, 6, {"validate": "list", "source": ["Y", "T"]})
-    sheet.freeze_panes(1, 0)
-    info = book.add_worksheet("Petunjuk")
-    info.set_column(0, 0, 26)
-    info.set_column(1, 1, 90)
-    lines: list[tuple[str, str]] = [
-        ("Pemda", f"{pemda.code} {pemda.name}"),
-        ("JPD", f"{jpd_obj.code} {jpd_obj.name}"),
-        ("Penerima", penerima),
-        ("", ""),
-        ("Cara mengisi", "Satu baris per orang, mulai baris 2 lembar 'Daftar'. Judul kolom "
-         "boleh dalam urutan apa saja. Simpan sebagai XLSX atau CSV lalu unggah di Tuntas."),
-        ("", "Kolom wajib: " + ", ".join(REQUIRED_COLUMNS) + "."),
-        ("", "Berkas ini memuat data pribadi: simpan dan kirim dengan hati-hati."),
-        ("", ""),
-    ]  # fmt: skip
-    lines += [(name, _COLUMN_HELP.get(name, "")) for name in columns]
-    for row, (key, value) in enumerate(lines):
-        info.write_string(row, 0, key, bold if key else None)
-        info.write_string(row, 1, value)
-    book.close()
-    response = HttpResponse(output.getvalue(), content_type=XLSX_MIME)
+    response = HttpResponse(template_xlsx(pemda, jpd_obj, version), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="templat-penerima-{jpd_obj.code}.xlsx"'
     return response
 
@@ -426,37 +367,6 @@ def reveal_nik(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpRes
     return response
 
 
-def _export_cells(row: RecipientRow, *, full_nik: bool) -> list[str]:
-    return [
-        row.nik if full_nik else row.nik_masked,
-        row.name,
-        row.sex,
-        row.birth_date.isoformat() if row.birth_date else "",
-        row.village_code,
-        row.address,
-        "Y" if row.served else "T",
-        row.service_date.isoformat() if row.service_date else "",
-        row.service_unit,
-        row.note,
-    ]
-
-
-def _export_rows(
-    pemda: Pemda, jpd: Jpd, year: int, filters: ListFilter, *, full_nik: bool
-) -> Iterator[list[str]]:
-    batch = []
-    for entry in recipient_entries(pemda=pemda, jpd=jpd, year=year, filters=filters).iterator(
-        chunk_size=EXPORT_BATCH
-    ):
-        batch.append(entry)
-        if len(batch) >= EXPORT_BATCH:
-            for row in recipient_rows(pemda=pemda, entries=batch):
-                yield _export_cells(row, full_nik=full_nik)
-            batch = []
-    for row in recipient_rows(pemda=pemda, entries=batch):
-        yield _export_cells(row, full_nik=full_nik)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def export(
@@ -492,16 +402,19 @@ def export(
                 reason=form.cleaned_data["alasan"],
             )
             name = f"penerima-{pemda.code}-{jpd_obj.code}-{year}-{date.today():%Y%m%d}.{fmt}"
-            rows = _export_rows(pemda, jpd_obj, year, filters, full_nik=full_nik)
+            rows = export_rows(pemda, jpd_obj, year, filters, full_nik=full_nik)
             response: HttpResponse | StreamingHttpResponse | FileResponse
             if fmt == "csv":
                 response = StreamingHttpResponse(
-                    csv_lines(list(COLUMNS), rows), content_type="text/csv; charset=utf-8"
+                    export_csv(rows), content_type="text/csv; charset=utf-8"
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
             else:
                 response = FileResponse(
-                    _xlsx_file(rows), as_attachment=True, filename=name, content_type=XLSX_MIME
+                    export_xlsx_file(rows),
+                    as_attachment=True,
+                    filename=name,
+                    content_type=XLSX_MIME,
                 )
             _no_store(response)
             return response
@@ -523,29 +436,6 @@ def export(
         },
         status=status,
     )
-
-
-def _xlsx_file(rows: Iterator[list[str]]) -> Any:
-    """Write the rows to an anonymous temporary file (constant memory), opened for reading."""
-    folder = Path(settings.VAR_DIR) / "unggahan"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(suffix=".xlsx", dir=folder)  # mode 0600
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(name, {"constant_memory": True})
-        sheet = book.add_worksheet("Daftar")
-        bold = book.add_format({"bold": True})
-        for col, title in enumerate(COLUMNS):
-            xlsx_text(sheet, 0, col, title, bold)
-        for r, cells in enumerate(rows, start=1):
-            for c, value in enumerate(cells):
-                if value:
-                    xlsx_text(sheet, r, c, value)
-        book.close()
-        handle = open(name, "rb")  # noqa: SIM115 - FileResponse closes it
-    finally:
-        os.unlink(name)  # the open handle keeps the data until the response is sent
-    return handle
 
 
 # --- access log --------------------------------------------------------------------------------
