@@ -10,7 +10,10 @@ replace them, at 1,000,000 rows, each side in a fresh process (its own peak memo
       built by the project) vs psycopg 3's own ``copy.write_row()`` with ``set_types``. Each
       side does the same work per row: keyed BLAKE2b NIK hash, AES-256-GCM sealed identity,
       keyed fingerprint, then the COPY. Both must store the same rows (checked: counts and a
-      digest of the hashes and fingerprints).
+      digest of the hashes and fingerprints). This measures the two one after the other; in the
+      importer the encoding overlaps the server's COPY on a second thread, which ``write_row``
+      cannot (it runs on the connection's thread): ``benchmarks/impor_penerima.py`` measures
+      that, and decides (see the docstring of ``tuntas/penerima/copy_encoder.py``).
 
 (a) and (b) each alternate their two sides ``--repeat`` times (default 3) and compare medians.
 

@@ -4,13 +4,16 @@ No database: the importer's producer thread calls it for each chunk of valid row
 value in a payload is framed as a 4-byte length and its bytes (PostgreSQL's binary COPY format),
 so the server parses no text and nothing needs escaping.
 
-Measured against the library it could be replaced by (``benchmarks/infrastruktur.py``, 5 December
-2026, 1,000,000 rows of a first import into tables shaped like ``Person`` and ``RecipientEntry``,
-the same hashing and sealing per row on both sides, three alternating runs, same stored rows):
-this encoder 11.3 s median, 569 MB peak; psycopg 3's ``copy.write_row()`` with ``set_types``
-10.6 s, 529 MB. It does not win: by the project's rule it is to be replaced by ``write_row`` in
-the importer (whose producer thread would then hand rows instead of payloads to the COPY), with
-``benchmarks/impor_penerima.py`` run again to show the import still within 1.5× of raw COPY.
+Why it is kept (5 December 2026, this project's 2-core machine, 1,000,000 rows). Encoding and
+COPY alone, one after the other (``benchmarks/infrastruktur.py`` (b), same hashing and sealing on
+both sides, same stored rows): this encoder 11.3 s median, psycopg 3's ``copy.write_row()`` with
+``set_types`` 10.6 s — the library is a little faster when nothing else runs. But in the
+importer the encoding runs on the producer thread while the main thread's COPY waits on the
+server, and ``write_row`` can only run on the thread holding the connection: with the importer
+switched to ``write_row`` (rows hashed and sealed on the producer thread, dumped by psycopg on
+the main thread), ``benchmarks/impor_penerima.py`` measured the CSV import at 15.9 s median,
+1.49× the raw COPY; with this encoder, in the same hour, 12.7 s, 1.24×. Where it counts it wins
+by a fifth, so it stays.
 """
 
 from __future__ import annotations
