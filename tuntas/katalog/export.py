@@ -50,7 +50,8 @@ def _mutu(item: MutuItemRef) -> dict[str, Any]:
     }
 
 
-def _eligibility(rule: Eligibility | None) -> dict[str, Any] | None:
+def eligibility_json(rule: Eligibility | None) -> dict[str, Any] | None:
+    """The eligibility rule as JSON: in the catalog document and in ``JpdVersion.eligibility``."""
     if rule is None:
         return None
     return {
@@ -82,7 +83,7 @@ def _jpd(ref: JpdRef, version: JpdVersionRef) -> dict[str, Any]:
             "penyebut": version.indicator.denominator,
             "metode": version.indicator.method,
         },
-        "kelayakan": _eligibility(version.eligibility),
+        "kelayakan": eligibility_json(version.eligibility),
         "mutu": [_mutu(item) for item in version.mutu],
         "sumber": {
             "dasar_hukum": list(version.legal_basis),

@@ -5,24 +5,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from tuntas.core.services import audit_event_create
+from tuntas.katalog.export import eligibility_json
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod, Urusan
-from tuntas.katalog.reference import Catalog, JpdVersionRef
+from tuntas.katalog.reference import Catalog
 from tuntas.perhitungan.engine import LEVELS, Band
-
-
-def _eligibility(version: JpdVersionRef) -> dict[str, object] | None:
-    e = version.eligibility
-    if e is None:
-        return None
-    return {
-        "usia_min": e.age_min,
-        "usia_maks": e.age_max,
-        "satuan_usia": e.age_unit,
-        "jenis_kelamin": e.sex,
-        "acuan_usia": e.age_at,
-        "kelas_min": e.grade_min,
-        "kelas_maks": e.grade_max,
-    }
 
 
 def _bands(bands: tuple[Band, ...]) -> list[dict[str, str]]:
@@ -78,7 +64,7 @@ def catalog_sync(*, catalog: Catalog) -> dict[str, int]:
                     "numerator": v.indicator.numerator,
                     "denominator": v.indicator.denominator,
                     "indicator_method": v.indicator.method,
-                    "eligibility": _eligibility(v),
+                    "eligibility": eligibility_json(v.eligibility),
                     "unconfirmed": v.unconfirmed,
                     "note": v.note or "",
                 },
