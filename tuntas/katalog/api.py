@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -31,9 +30,9 @@ def catalog_year(request: HttpRequest, tahun: int, jpd: str | None = None) -> di
     kelayakan penerima by name, item mutu dengan aturan kebutuhannya (`kebutuhan`: `dasar`,
     `jumlah`, `keterangan`, `unit`, `sumber`), serta sumber dan status konfirmasinya. `jpd`:
     satu JPD saja. Tahun di luar 2019 s.d. tahun depan, atau JPD tak dikenal: 404."""
-    if tahun not in year_range(date.today().year):
+    if tahun not in year_range():
         raise Http404("Tahun di luar katalog")
     try:
-        return catalog_json(get_catalog(), tahun, jpd)
+        return catalog_json(get_catalog(), tahun, jpd.strip().upper() if jpd else None)
     except UnknownJpd as exc:
         raise Http404("JPD tidak dikenal") from exc

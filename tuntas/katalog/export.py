@@ -7,6 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
+from tuntas.core.formatting import format_decimal_id
 from tuntas.katalog.reference import (
     FIRST_YEAR,
     Catalog,
@@ -21,9 +24,11 @@ class UnknownJpd(LookupError):
     """The requested JPD is not in the catalog."""
 
 
-def year_range(today_year: int) -> range:
-    """The years the catalog answers for: 2019 (PP 2/2018) up to next year (planning)."""
-    return range(FIRST_YEAR, today_year + 2)
+def year_range(today_year: int | None = None) -> range:
+    """The years the catalog answers for: 2019 (PP 2/2018) up to next year (planning); this year
+    is Jakarta's (``TIME_ZONE``) unless given."""
+    year = timezone.localdate().year if today_year is None else today_year
+    return range(FIRST_YEAR, year + 2)
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -110,3 +115,94 @@ def catalog_json(catalog: Catalog, year: int, jpd_code: str | None = None) -> di
         if jpd or jpd_code is None:
             urusan.append({"kode": u.code, "nama": u.name, "jpd": jpd})
     return {"tahun": year, "urusan": urusan}
+
+
+# --- the readable text (``tuntas katalog`` without --json), from the same document ------------
+
+PART_NAMES = {
+    "penerima": "penerima",
+    "penetapan_sasaran": "penetapan sasaran",
+    "indikator": "indikator",
+    "kelayakan": "kelayakan",
+    "mutu": "mutu",
+}
+AGE_AT_NAMES = {"akhir_tahun": "pada 31 Desember", "dalam_tahun": "pada suatu hari dalam tahun"}
+
+
+def _quantity(text: str) -> str:
+    """``"0.15"`` → ``0,15``; ``"90"`` → ``90`` (Indonesian, the places the data has)."""
+    value = Decimal(text)
+    return format_decimal_id(value, max(0, -int(value.as_tuple().exponent)))
+
+
+def _need_text(need: dict[str, Any]) -> str:
+    if need["dasar"] == "sesuai_kebutuhan":
+        rule = "sesuai kebutuhan"
+    elif need["dasar"] == "unit_layanan":
+        rule = f"{_quantity(need['jumlah'])} per {need['unit']}"
+    else:
+        rule = f"{_quantity(need['jumlah'])} per penerima"
+    if need["keterangan"] and need["keterangan"].lower() != rule:
+        rule += f" ({need['keterangan']})"
+    return rule + (f"; sumber: {need['sumber']}" if need["sumber"] else "")
+
+
+def eligibility_text(rule: dict[str, Any]) -> str:
+    """``usia 12–59 bulan pada 31 Desember``, ``kelas 1–9, atau usia 7–15 tahun …``."""
+    low, high, unit = rule["usia_min"], rule["usia_maks"], rule["satuan_usia"]
+    parts = []
+    if low is not None or high is not None:
+        if low is not None and high is not None:
+            span = f"{low}–{high} {unit}"
+        elif low is not None:
+            span = f"{low} {unit} ke atas"
+        else:
+            span = f"sampai {high} {unit}"
+        parts.append(f"usia {span} {AGE_AT_NAMES[rule['acuan_usia']]}")
+    if rule["jenis_kelamin"]:
+        parts.append("perempuan" if rule["jenis_kelamin"] == "P" else "laki-laki")
+    text = ", ".join(parts) or "tanpa syarat usia atau jenis kelamin"
+    if rule["kelas_min"] is not None:
+        text = f"kelas {rule['kelas_min']}–{rule['kelas_maks']} berapa pun usianya, atau {text}"
+    if rule["belum_dikonfirmasi"]:
+        text += " (belum dikonfirmasi)"
+    return text + (f"; sumber: {rule['sumber']}" if rule["sumber"] else "")
+
+
+def catalog_text(doc: dict[str, Any]) -> str:
+    """The document of :func:`catalog_json` as readable Indonesian text."""
+    lines = [f"Katalog SPM tahun {doc['tahun']}"]
+    for urusan in doc["urusan"]:
+        lines += ["", f"{urusan['kode']} {urusan['nama']}"]
+        for jpd in urusan["jpd"]:
+            source, version = jpd["sumber"], jpd["versi"]
+            until = version["berlaku_sampai"] or "sekarang"
+            status = "belum dikonfirmasi" if source["belum_dikonfirmasi"] else "terkonfirmasi"
+            lines += [
+                f"  {jpd['kode']} {jpd['nama']}",
+                f"    Versi: {version['berlaku_dari']}–{until} ({status}); "
+                f"dasar hukum: {', '.join(source['dasar_hukum'])}",
+            ]
+            if source["dibawa_tanpa_perubahan"]:
+                carried = ", ".join(PART_NAMES[p] for p in source["dibawa_tanpa_perubahan"])
+                lines.append(f"    Dibawa tanpa perubahan dari versi sebelumnya: {carried}")
+            indicator = jpd["indikator"]
+            lines += [
+                f"    Penerima: {jpd['penerima']}",
+                f"    Penetapan sasaran: {jpd['penetapan_sasaran']}",
+                f"    Indikator: {indicator['nama']}",
+                f"      Pembilang: {indicator['pembilang']}",
+                f"      Penyebut: {indicator['penyebut']}",
+            ]
+            if jpd["kelayakan"] is not None:
+                lines.append(f"    Kelayakan by name: {eligibility_text(jpd['kelayakan'])}")
+            lines.append("    Mutu:" if jpd["mutu"] else "    Mutu: (tidak dirinci)")
+            for item in jpd["mutu"]:
+                unit = f" [{item['satuan']}]" if item["satuan"] else ""
+                line = f"      {item['kode']} {item['nama']}{unit}"
+                if item["kebutuhan"] is not None:
+                    line += f" — kebutuhan: {_need_text(item['kebutuhan'])}"
+                lines.append(line)
+            if source["catatan"]:
+                lines.append(f"    Catatan: {source['catatan']}")
+    return "\n".join(lines)
