@@ -368,6 +368,29 @@ def test_a_false_carried_over_claim_is_refused(tmp_path):
             lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(kelas_min=3),
             "1.02.K01.versi[0].kelayakan: kelas_min dan kelas_maks diisi berdua",
         ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(kelas_min=7, kelas_maks=13),
+            "1.02.K01.versi[0].kelayakan: kelas_min dan kelas_maks diisi berdua, 1 ≤ kelas_min ≤ "
+            "kelas_maks ≤ 12",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(acuan_usia="hari_lahir"),
+            "1.02.K01.versi[0].kelayakan: 'acuan_usia' harus salah satu dari 'akhir_tahun' atau "
+            "'dalam_tahun'; ditemukan 'hari_lahir'",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["kelayakan"].update(belum_dikonfirmasi=True),
+            "1.02.K01.versi[0].kelayakan: kelayakan yang belum dikonfirmasi harus punya 'sumber'",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0]["mutu"][2]["kebutuhan"].update(sumber="  "),
+            "1.02.K01.versi[0].mutu[2].kebutuhan: 'sumber' harus teks yang tidak kosong",
+        ),
+        (
+            lambda d: d["jpd"][2]["versi"][0].update(dibawa_tanpa_perubahan=["mutu"]),
+            "1.02-kesehatan.yaml: 1.02.K01: versi pertama tidak dapat membawa bagian dari versi "
+            "sebelumnya",
+        ),
     ],
 )
 def test_declared_models_name_file_and_key(data_copy, change, message):
@@ -375,3 +398,46 @@ def test_declared_models_name_file_and_key(data_copy, change, message):
     with pytest.raises(CatalogError) as info:
         load_catalog(data_copy)
     assert any(message in e for e in info.value.errors), info.value.errors
+
+
+def _differ(part: str):
+    """A change to one part of the 2024 balita version, which claims to carry all five."""
+
+    def change(doc):
+        (balita,) = [j for j in doc["jpd"] if j["kode"] == "1.02.K04"]
+        later = balita["versi"][1]
+        old = later[part]  # may be the very object of 2019 (a YAML alias): replace, not edit
+        later[part] = {
+            "penerima": lambda: old + " (diubah)",
+            "penetapan_sasaran": lambda: old + " (diubah)",
+            "indikator": lambda: {**old, "penyebut": "Jumlah seluruh balita 0–59 bulan"},
+            "kelayakan": lambda: {**old, "usia_min": 0},
+            "mutu": lambda: old[:-1],
+        }[part]()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "part", ["penerima", "penetapan_sasaran", "indikator", "kelayakan", "mutu"]
+)
+def test_every_carried_over_part_is_checked(data_copy, part):
+    edit(health(data_copy), _differ(part))
+    with pytest.raises(CatalogError) as info:
+        load_catalog(data_copy)
+    assert info.value.errors == [
+        f"1.02-kesehatan.yaml: 1.02.K04.versi 2024: '{part}' dinyatakan dibawa tanpa perubahan "
+        "dari versi 2019, tetapi berbeda"
+    ]
+
+
+def test_a_changed_part_not_claimed_as_carried_over_is_accepted(data_copy):
+    def change(doc):
+        _differ("kelayakan")(doc)
+        (balita,) = [j for j in doc["jpd"] if j["kode"] == "1.02.K04"]
+        balita["versi"][1]["dibawa_tanpa_perubahan"].remove("kelayakan")
+
+    edit(health(data_copy), change)
+    balita = load_catalog(data_copy).jpd["1.02.K04"]
+    assert balita.versions[1].eligibility.age_min == 0
+    assert balita.versions[1].carried_over == ("penerima", "penetapan_sasaran", "indikator", "mutu")
