@@ -147,9 +147,13 @@ def _need_text(need: dict[str, Any]) -> str:
     return rule + (f"; sumber: {need['sumber']}" if need["sumber"] else "")
 
 
-def eligibility_text(rule: dict[str, Any]) -> str:
-    """``usia 12–59 bulan pada 31 Desember``, ``kelas 1–9, atau usia 7–15 tahun …``."""
-    low, high, unit = rule["usia_min"], rule["usia_maks"], rule["satuan_usia"]
+def eligibility_text(rule: dict[str, Any], *, with_source: bool = True) -> str:
+    """An eligibility rule as JSON (:func:`eligibility_json`, also ``JpdVersion.eligibility``,
+    where a copy made before a key existed lacks it) in words: ``usia 12–59 bulan pada 31
+    Desember``, ``kelas 1–9 berapa pun usianya, atau usia 7–15 tahun pada 31 Desember``."""
+    low, high = rule.get("usia_min"), rule.get("usia_maks")
+    unit = rule.get("satuan_usia") or "tahun"
+    age_at = rule.get("acuan_usia") or ("akhir_tahun" if unit == "tahun" else "dalam_tahun")
     parts = []
     if low is not None or high is not None:
         if low is not None and high is not None:
@@ -158,15 +162,16 @@ def eligibility_text(rule: dict[str, Any]) -> str:
             span = f"{low} {unit} ke atas"
         else:
             span = f"sampai {high} {unit}"
-        parts.append(f"usia {span} {AGE_AT_NAMES[rule['acuan_usia']]}")
-    if rule["jenis_kelamin"]:
+        parts.append(f"usia {span} {AGE_AT_NAMES[age_at]}")
+    if rule.get("jenis_kelamin"):
         parts.append("perempuan" if rule["jenis_kelamin"] == "P" else "laki-laki")
     text = ", ".join(parts) or "tanpa syarat usia atau jenis kelamin"
-    if rule["kelas_min"] is not None:
+    if rule.get("kelas_min") is not None:
         text = f"kelas {rule['kelas_min']}–{rule['kelas_maks']} berapa pun usianya, atau {text}"
-    if rule["belum_dikonfirmasi"]:
+    if rule.get("belum_dikonfirmasi"):
         text += " (belum dikonfirmasi)"
-    return text + (f"; sumber: {rule['sumber']}" if rule["sumber"] else "")
+    source = rule.get("sumber") if with_source else None
+    return text + (f"; sumber: {source}" if source else "")
 
 
 def catalog_text(doc: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ import xlsxwriter
 from django.conf import settings
 
 from tuntas.core.safe_write import csv_lines, xlsx_text
+from tuntas.katalog.export import eligibility_text
 from tuntas.katalog.models import Jpd, JpdVersion
 from tuntas.organisasi.models import Pemda
 from tuntas.penerima.parsing import COLUMNS, GRADE_COLUMN, REQUIRED_COLUMNS
@@ -35,9 +36,14 @@ _COLUMN_HELP = {
     "tanggal_pelayanan": "tanggal dalam tahun yang sama; boleh kosong",
     "unit_layanan": "mis. nama puskesmas (paling banyak 200 karakter); boleh kosong",
     "catatan": "boleh kosong",
-    "kelas": "kelas 1–9 untuk anak yang bersekolah (berapa pun usianya); kosongkan untuk anak di "
-    "luar sekolah (usia 7–15 tahun pada 31 Desember)",
 }
+
+
+def _grade_help(rule: Eligibility) -> str:
+    return (
+        f"nomor kelas ({rule.grade_min}–{rule.grade_max}) untuk anak yang bersekolah: memenuhi "
+        "syarat berapa pun usianya; kosongkan untuk anak di luar sekolah (berlaku syarat usia)"
+    )
 
 
 def template_columns(version: JpdVersion | None) -> tuple[str, ...]:
@@ -50,6 +56,11 @@ def template_xlsx(pemda: Pemda, jpd_obj: Jpd, version: JpdVersion | None) -> byt
     """The template workbook of a JPD's list (NIK and the other columns formatted as Text)."""
     penerima = version.penerima if version else ""
     columns = template_columns(version)
+    eligibility = version.eligibility if version else None
+    rule = Eligibility.from_json(eligibility)
+    column_help = dict(_COLUMN_HELP)
+    if rule is not None and rule.has_grade:
+        column_help[GRADE_COLUMN] = _grade_help(rule)
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#EEF2F5"})
@@ -68,6 +79,8 @@ def template_xlsx(pemda: Pemda, jpd_obj: Jpd, version: JpdVersion | None) -> byt
         ("Pemda", f"{pemda.code} {pemda.name}"),
         ("JPD", f"{jpd_obj.code} {jpd_obj.name}"),
         ("Penerima", penerima),
+        # the catalog's rule the import checks (kelayakan), in words
+        ("Syarat penerima", eligibility_text(eligibility or {}, with_source=False)),
         ("", ""),
         ("Cara mengisi", "Satu baris per orang, mulai baris 2 lembar 'Daftar'. Judul kolom "
          "boleh dalam urutan apa saja. Simpan sebagai XLSX atau CSV lalu unggah di Tuntas."),
@@ -75,7 +88,7 @@ def template_xlsx(pemda: Pemda, jpd_obj: Jpd, version: JpdVersion | None) -> byt
         ("", "Berkas ini memuat data pribadi: simpan dan kirim dengan hati-hati."),
         ("", ""),
     ]  # fmt: skip
-    lines += [(name, _COLUMN_HELP.get(name, "")) for name in columns]
+    lines += [(name, column_help.get(name, "")) for name in columns]
     for row, (key, value) in enumerate(lines):
         xlsx_text(info, row, 0, key, bold if key else None)
         xlsx_text(info, row, 1, value)

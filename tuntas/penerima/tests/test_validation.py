@@ -187,10 +187,11 @@ class RuleTests(PenerimaTestCase):
             row(3, born=date(YEAR - 17, 3, 1), kelas=""),  # out of school at 17: refused
             row(4, born=date(YEAR - 15, 3, 1), kelas="10"),  # grade 10: refused
             row(5, born=date(YEAR - 9, 3, 1), kelas="tiga"),  # not a grade: refused
+            row(6, born=date(YEAR - 17, 3, 1), kelas="3"),  # grade 3 at 17: eligible
         ]
         path = self.write_csv(cases, header=header)
         code, doc, err = self.run_import(path, "--terima-sebagian", jpd="1.02.K05")
-        self.assertEqual((code, doc["diterima"], doc["ditolak"]), (0, 2, 3), err)
+        self.assertEqual((code, doc["diterima"], doc["ditolak"]), (0, 3, 3), err)
         table = CalamineWorkbook.from_path(doc["laporan_kesalahan"]).get_sheet_by_index(0)
         rows = table.to_python()
         errors = {int(r[0]): r[rows[0].index("kesalahan")] for r in rows[1:]}

@@ -498,8 +498,28 @@ class TemplateTests(WebTestCase):
         response = self.client.get(reverse("penerima-templat", args=["32.75", "1.02.K05"]))
         book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         self.assertEqual(book.get_sheet_by_index(0).to_python()[0], [*COLUMNS, "kelas"])
-        help_text = " ".join(str(c) for r in book.get_sheet_by_index(1).to_python() for c in r)
-        self.assertIn("kelas 1–9", help_text)
+        guide = {r[0]: r[1] for r in book.get_sheet_by_index(1).to_python() if r[0]}
+        self.assertEqual(
+            guide["Syarat penerima"],
+            "kelas 1–9 berapa pun usianya, atau usia 7–15 tahun pada 31 Desember",
+        )
+        self.assertIn("nomor kelas (1–9) untuk anak yang bersekolah", guide["kelas"])
+        self.assertIn("kosongkan untuk anak di luar sekolah", guide["kelas"])
+
+    def test_template_states_the_eligibility_rule(self):
+        self.login("operator_kes")
+        for code, rule in (
+            ("1.02.K04", "usia 12–59 bulan pada 31 Desember"),
+            ("1.02.K01", "perempuan"),
+            ("1.02.K03", "usia 0–28 hari pada suatu hari dalam tahun"),
+            ("1.02.K11", "tanpa syarat usia atau jenis kelamin"),
+        ):
+            with self.subTest(code):
+                response = self.client.get(reverse("penerima-templat", args=["32.75", code]))
+                book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+                guide = {r[0]: r[1] for r in book.get_sheet_by_index(1).to_python() if r[0]}
+                self.assertEqual(guide["Syarat penerima"], rule)
+                self.assertNotIn("kelas", book.get_sheet_by_index(0).to_python()[0])
 
     def test_template_columns_and_text_nik(self):
         self.login("operator_kes")
