@@ -7,6 +7,19 @@ settings.register_profile("default", deadline=None, max_examples=200)
 settings.load_profile("default")
 
 
+def pytest_configure(config):
+    """Static files in tests come straight from the apps (no collectstatic, no manifest); the
+    production storage is tested by tuntas/setup/tests/test_produksi.py in a real process."""
+    from django.conf import settings as django_settings
+
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    django_settings.WHITENOISE_USE_FINDERS = True
+    django_settings.WHITENOISE_AUTOREFRESH = True
+
+
 def pytest_report_header(config):
     from django.conf import settings as django_settings
 

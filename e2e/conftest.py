@@ -55,11 +55,21 @@ def browser(chromium_path: str) -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
+    """A page whose Content-Security-Policy violations fail the test (the policy forbids inline
+    scripts and styles elements; a page that needs one is broken for real users too)."""
     context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture(autouse=True)

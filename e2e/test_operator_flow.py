@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from tuntas.akun.models import Membership, Role
@@ -74,9 +75,7 @@ def test_operator_fills_a_jpd_and_the_dashboard_shows_the_index(
         page.locator(f"#id_mutu_{item.pk}_dibutuhkan").fill("10")
         page.locator(f"#id_mutu_{item.pk}_tersedia").fill("9")
     # the live calculation (htmx) updates while typing, before anything is saved
-    page.wait_for_function(
-        "document.querySelector('[data-testid=nilai]').textContent.includes('76,28')"
-    )
+    expect(page.locator("[data-testid=nilai]")).to_contain_text("76,28")
     assert "72,85 %" in page.locator("[data-testid=capaian-penerima]").inner_text()
     assert not QuarterEntry.objects.exists()
     shot("02-isian-hitung-langsung")
@@ -86,9 +85,7 @@ def test_operator_fills_a_jpd_and_the_dashboard_shows_the_index(
     assert page.get_by_label(re.compile("Terlayani sesuai standar")).input_value() == ""
     page.get_by_role("button", name="Pulihkan").click()
     assert page.get_by_label(re.compile("Terlayani sesuai standar")).input_value() == "3.570"
-    page.wait_for_function(
-        "document.querySelector('[data-testid=nilai]').textContent.includes('76,28')"
-    )
+    expect(page.locator("[data-testid=nilai]")).to_contain_text("76,28")
 
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.get_by_text("Isian 1.02.K07 tersimpan.").wait_for()

@@ -38,7 +38,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_bool("TUNTAS_DEBUG", True)
+# Off unless asked for (also in the demo): users only ever see the friendly 403/404/500 pages.
+DEBUG = _env_bool("TUNTAS_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("TUNTAS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver serves static files the way production does
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",  # background jobs (by-name recipient imports)
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed, hashed, cached
+    "csp.middleware.CSPMiddleware",
     "tuntas.core.middleware.SessionMiddleware",  # Django's; htmx polls leave the session as is
     "tuntas.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tuntas.core.middleware.NoStoreMiddleware",  # pages of a signed-in user stay out of caches
 ]
 
 ROOT_URLCONF = "tuntas.urls"
@@ -142,8 +147,45 @@ SESSION_COOKIE_AGE = int(os.environ.get("TUNTAS_SESSION_SECONDS", 8 * 3600))  # 
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # the expiry counts from the last request (idle timeout)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("TUNTAS_SECURE_COOKIES", False)
+
+# HTTPS (README, "Running it for real"): TUNTAS_HTTPS=1 behind TLS turns on the redirect, secure
+# cookies and HSTS (TUNTAS_HSTS_SECONDS, default one year); `tuntas check --deploy` is then clean.
+# A reverse proxy that terminates TLS must set X-Forwarded-Proto (TUNTAS_PROXY_SSL_HEADER=1).
+HTTPS = _env_bool("TUNTAS_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("TUNTAS_HSTS_SECONDS", 365 * 24 * 3600)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("TUNTAS_HSTS_SUBDOMAINS", True)
+# "preload" only takes effect once the domain is submitted to the browsers' list (hstspreload.org)
+SECURE_HSTS_PRELOAD = _env_bool("TUNTAS_HSTS_PRELOAD", True)
+if _env_bool("TUNTAS_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = _env_bool("TUNTAS_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("TUNTAS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and style sheets only from this site, never
+# inline; data for scripts travels in <script type="application/json"> (json_script). Inline
+# style *attributes* (bar widths) stay allowed; <style> elements do not.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 LOGIN_LOCKOUT_FAILURES = 5  # failed attempts for one username ...
 LOGIN_LOCKOUT_SECONDS = 15 * 60  # ... within this window lock it for this long
 
@@ -163,6 +205,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Whitenoise serves STATIC_ROOT (filled by `tuntas init`, which runs collectstatic) with hashed
+# names, gzip and brotli copies and a far-future cache for the hashed files. The test suite uses
+# the plain storage (conftest.py), so it needs no collectstatic.
+STORAGES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "tuntas.core.storage.StaticStorage"},
+}
 
 LOGGING: dict[str, Any] = {
     "version": 1,

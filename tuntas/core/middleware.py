@@ -1,4 +1,4 @@
-"""Tuntas's middleware: the language (below) and session refresh for polls (at the end).
+"""Tuntas's middleware: the language (below), session refresh for polls, no-store for signed-in pages.
 
 Bahasa Indonesia first: the language is Indonesian unless the user chose another with the
 language switch (Django's language cookie). The browser's Accept-Language is ignored on purpose:
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -68,3 +69,25 @@ class SessionMiddleware(DjangoSessionMiddleware):
         ):
             return response
         return super().process_response(request, response)
+
+
+# --- caching -----------------------------------------------------------------------------------
+# A page shown to a signed-in user may carry data of their pemda or personal data: no browser,
+# proxy or shared office PC may keep a copy (Cache-Control: no-store). Static files never reach
+# this (whitenoise answers them first, with their own far-future cache).
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
+            add_never_cache_headers(response)
+        return response

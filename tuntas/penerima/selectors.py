@@ -216,7 +216,7 @@ from collections.abc import Iterable  # noqa: E402
 from django.db.models import QuerySet  # noqa: E402
 
 from tuntas.akun.scope import Scope  # noqa: E402
-from tuntas.penerima.crypto import data_keys, mask_nik  # noqa: E402
+from tuntas.penerima.crypto import DataKeyError, data_keys, mask_nik  # noqa: E402
 from tuntas.penerima.models import AccessLog, ImportJob, Person  # noqa: E402
 from tuntas.wilayah.models import Level  # noqa: E402
 
@@ -414,3 +414,18 @@ def jpd_with_names_visible(*, scope: Scope, pemda: Pemda) -> list[Jpd]:
         for jpd in Jpd.objects.filter(level=pemda.level).order_by("code")
         if scope.can_write_jpd(pemda, opd.get(jpd.code))
     ]
+
+
+def data_key_check(*, sample: int = 50) -> tuple[int, int]:
+    """``(opened, tried)``: how many of up to ``sample`` stored people the configured data key
+    opens (after a restore: the key and the data belong together). Nothing decrypted leaves."""
+    keys = data_keys()
+    tried = opened = 0
+    for nik_hash, blob in Person.objects.values_list("nik_hash", "identity_enc")[:sample]:
+        tried += 1
+        try:
+            keys.open(nik_hash=bytes(nik_hash), blob=blob)
+        except DataKeyError:
+            continue
+        opened += 1
+    return opened, tried

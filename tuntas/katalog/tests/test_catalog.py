@@ -256,7 +256,7 @@ def test_sync_into_the_database_is_complete_and_idempotent(catalog, data_copy):
 @pytest.mark.django_db
 def test_init_command_without_regions():
     out = StringIO()
-    call_command("init", "--tanpa-wilayah", stdout=out)
+    call_command("init", "--tanpa-wilayah", "--tanpa-statis", stdout=out)
     assert "Katalog SPM: 6 urusan, 43 JPD" in out.getvalue()
     assert Jpd.objects.filter(level="provinsi").count() == 14
 

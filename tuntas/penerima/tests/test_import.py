@@ -313,12 +313,15 @@ def test_console_script_end_to_end(tmp_path):
         return subprocess.run([*tuntas_command(), *args], capture_output=True, text=True,
                               env=env, check=False)  # fmt: skip
 
-    init = tuntas("init", "--tanpa-wilayah")
+    init = tuntas("init", "--tanpa-wilayah", "--tanpa-statis")
     assert init.returncode == 0, init.stderr
     assert "Kunci data pribadi dibuat" in init.stdout
     key = tmp_path / "var" / "data_key"
     assert key.stat().st_mode & 0o777 == 0o600
-    assert "Kunci data pribadi dibuat" not in tuntas("init", "--tanpa-wilayah").stdout
+    assert (
+        "Kunci data pribadi dibuat"
+        not in tuntas("init", "--tanpa-wilayah", "--tanpa-statis").stdout
+    )
     setup = "from tuntas.testing import ensure_test_regions; ensure_test_regions()"
     assert tuntas("shell", "-c", setup).returncode == 0
     good = tmp_path / "baik.csv"

@@ -1,10 +1,12 @@
-"""``tuntas init``: migrate, then load the regions and the SPM catalog (idempotent)."""
+"""``tuntas init``: migrate, load the regions and the SPM catalog, collect the static files
+(idempotent)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -17,11 +19,19 @@ from tuntas.wilayah.services import region_load_all
 
 
 class Command(BaseCommand):
-    help = "Siapkan basis data: migrasi, data wilayah Kemendagri, dan katalog SPM (aman diulang)."
+    help = (
+        "Siapkan basis data: migrasi, data wilayah Kemendagri, katalog SPM, dan berkas statis "
+        "(aman diulang)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--tanpa-wilayah", action="store_true", help="lewati pemuatan data wilayah"
+        )
+        parser.add_argument(
+            "--tanpa-statis",
+            action="store_true",
+            help="lewati pengumpulan berkas statis (collectstatic)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,3 +72,13 @@ class Command(BaseCommand):
                 f"Kunci data pribadi dibuat: {created} (mode 0600). Simpan salinannya di tempat "
                 "aman: tanpa kunci ini data penerima by name tidak dapat dibuka."
             )
+        if options["tanpa_statis"]:
+            return
+        # static files for whitenoise: hashed names, gzip and brotli copies (some seconds: every
+        # file is compressed again)
+        start = time.perf_counter()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(
+            f"Berkas statis disiapkan di {settings.STATIC_ROOT} "
+            f"({time.perf_counter() - start:.1f} detik)"
+        )
