@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed, hashed, cached
+    # pages compressed too (Django's, with its BREACH mitigation: random padding of each response)
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "tuntas.core.middleware.SessionMiddleware",  # Django's; htmx polls leave the session as is
     "tuntas.core.middleware.LanguageMiddleware",

@@ -1,0 +1,89 @@
+"""Shared by the page and load benchmarks: a demo installation served by gunicorn as in
+production (deploy/gunicorn.conf.py, DEBUG off, whitenoise), in a folder of its own.
+
+``prepare(folder)`` runs ``tuntas init`` and ``tuntas demo`` once per folder (kept between runs:
+``--baru`` starts afresh) and gives the demo logins a known password; ``serve(folder, workers)``
+starts gunicorn on a free loopback port and stops it on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "Benchmark-Tuntas-2026"
+LOGINS = ("operator", "verifikator", "admin_pemda", "pimpinan", "provinsi", "pusat")
+
+
+def environment(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUNTAS_")}
+    env["TUNTAS_VAR_DIR"] = str(folder)
+    env["TUNTAS_SECRET_KEY"] = "benchmark-not-secret-" + "x" * 40
+    if os.environ.get("TUNTAS_DATABASE_URL"):
+        env["TUNTAS_DATABASE_URL"] = os.environ["TUNTAS_DATABASE_URL"]
+    return env
+
+
+def tuntas(folder: Path, *args: str) -> str:
+    done = subprocess.run([str(BIN / "tuntas"), *args], env=environment(folder), cwd=ROOT,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"tuntas {' '.join(args)} gagal:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def prepare(folder: Path, *, fresh: bool = False) -> None:
+    marker = folder / "benchmark-siap"
+    if fresh and folder.exists():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+    if marker.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    tuntas(folder, "init")
+    tuntas(folder, "demo")
+    users = ", ".join(repr(u) for u in LOGINS)
+    tuntas(folder, "shell", "-c",
+           "from django.contrib.auth.models import User; "
+           "from django.contrib.auth.hashers import make_password; "
+           f"User.objects.filter(username__in=[{users}]).update(password=make_password({PASSWORD!r}))")  # fmt: skip
+    marker.write_text("ok\n")
+    print(f"(instalasi demo disiapkan di {folder} dalam {time.perf_counter() - start:.0f} s)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(folder: Path, *, workers: int, threads: int = 1) -> Iterator[str]:
+    port = free_port()
+    env = environment(folder)
+    env.update(TUNTAS_BIND=f"127.0.0.1:{port}", TUNTAS_WEB_WORKERS=str(workers),
+               TUNTAS_WEB_THREADS=str(threads), TUNTAS_ACCESS_LOG="")  # fmt: skip
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/akun/masuk/", timeout=5).read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit("gunicorn berhenti:\n" + server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
