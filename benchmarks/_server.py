@@ -79,9 +79,10 @@ def serve(folder: Path, *, workers: int, threads: int = 1) -> Iterator[str]:
             try:
                 urllib.request.urlopen(base + "/akun/masuk/", timeout=5).read()
                 break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None:
-                    raise SystemExit("gunicorn berhenti:\n" + server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+                    output = server.stderr.read().decode() if server.stderr else ""
+                    raise SystemExit("gunicorn berhenti:\n" + output[-2000:]) from exc
                 time.sleep(0.1)
         yield base
     finally:
