@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",  # background jobs (by-name recipient imports)
     "django_tasks_db",
+    "axes",  # login lockout per username and source address
     "tuntas.core",
     "tuntas.wilayah",
     "tuntas.katalog",
@@ -85,7 +87,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tuntas.akun.middleware.PasswordChangeRequiredMiddleware",  # initial/reset passwords
     "tuntas.core.middleware.NoStoreMiddleware",  # pages of a signed-in user stay out of caches
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its own page
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tuntas.urls"
@@ -188,8 +197,19 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
         "frame-ancestors": ["'none'"],
     }
 }
-LOGIN_LOCKOUT_FAILURES = 5  # failed attempts for one username ...
-LOGIN_LOCKOUT_SECONDS = 15 * 60  # ... within this window lock it for this long
+
+# Login lockout (django-axes): failed attempts are counted per username AND source address, so
+# nobody can lock someone else out from another address; a success resets the count. The source
+# address is REMOTE_ADDR, or behind TUNTAS_PROXY_COUNT reverse proxies the address the nearest
+# proxy saw (tuntas.akun.client_ip).
+AXES_FAILURE_LIMIT = int(os.environ.get("TUNTAS_LOGIN_BATAS_GAGAL", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TUNTAS_LOGIN_KUNCI_MENIT", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tuntas.akun.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "tuntas.akun.client_ip.client_ip"
+AXES_VERBOSE = False
+PROXY_COUNT = int(os.environ.get("TUNTAS_PROXY_COUNT", 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -55,19 +55,23 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {where}"
 
 
-class LoginAttempt(models.Model):
-    """Every login attempt, for the lockout after repeated failures."""
+class AccountState(models.Model):
+    """What Tuntas keeps about an account beyond Django's user: whether its password was set by
+    someone else (an admin's initial or reset password, ``tuntas pengguna-baru``) and must be
+    changed at the next sign-in. No row: nothing to do."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    succeeded = models.BooleanField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="tuntas_state",
+    )
+    must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("percobaan masuk")
-        verbose_name_plural = _("percobaan masuk")
+        verbose_name = _("status akun")
+        verbose_name_plural = _("status akun")
 
     def __str__(self) -> str:
-        return (
-            f"{self.username} {'berhasil' if self.succeeded else 'gagal'} {self.at:%Y-%m-%d %H:%M}"
-        )
+        return f"{self.user} {'wajib ganti sandi' if self.must_change_password else ''}".strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_variables
 
-from tuntas.akun.models import Membership, Role
+from tuntas.akun.models import AccountState, Membership, Role
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.organisasi.models import Pemda, PerangkatDaerah
@@ -39,6 +40,30 @@ FULL_NAME_MAX = 150
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PASSWORD_GROUPS = 4
 PASSWORD_GROUP_LENGTH = 4  # 16 characters from 31 ≈ 79 bits
+
+
+MUST_CHANGE_SESSION_KEY = "tuntas_wajib_ganti_sandi"
+
+
+def password_change_require(*, user: User, required: bool = True) -> None:
+    """Mark (or clear) that ``user`` must choose their own password at the next sign-in."""
+    AccountState.objects.update_or_create(user=user, defaults={"must_change_password": required})
+
+
+@transaction.atomic
+def password_changed(*, user: User, session: Any) -> None:
+    """The user chose a new password (akun:sandi): the obligation ends, with its audit event."""
+    cleared = AccountState.objects.filter(user=user, must_change_password=True).update(
+        must_change_password=False
+    )
+    session.pop(MUST_CHANGE_SESSION_KEY, None)
+    audit_event_create(
+        action="pengguna.ganti_sandi",
+        actor=user,
+        object_type="pengguna",
+        object_id=str(user.pk),
+        data={"pengguna": user.username, "sandi_awal_diganti": bool(cleared)},
+    )
 
 
 def password_generate() -> str:
@@ -186,6 +211,7 @@ def user_create_with_membership(
             message=gettext("“%(username)s” sudah dipakai.") % {"username": username},
         ) from exc
     membership = Membership.objects.create(user=user, pemda=pemda, opd=opd, role=role)
+    password_change_require(user=user)
     audit_event_create(
         action="pengguna.buat",
         actor=actor,
@@ -272,6 +298,7 @@ def user_password_reset(*, pemda: Pemda, user: User, actor: User) -> str:
     password = password_generate()
     user.password = make_password(password)
     user.save(update_fields=["password"])
+    password_change_require(user=user)
     audit_event_create(
         action="pengguna.reset_sandi",
         actor=actor,
@@ -324,3 +351,111 @@ def user_activate(*, pemda: Pemda, user: User, actor: User) -> User:
         data={"pemda": pemda.code, "pengguna": user.username},
     )
     return user
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def user_create_by_system(
+    *,
+    username: str,
+    role: str,
+    pemda_code: str | None,
+    opd_name: str | None,
+    full_name: str = "",
+) -> tuple[User, str]:
+    """``tuntas pengguna-baru``: an account with one membership, made by whoever runs the
+    installation (no admin needed: the first admin pemda, a provinsi or pusat user). Returns the
+    user and a generated one-time password, which must be changed at the first sign-in. Any
+    refusal is a :class:`FieldInvalid` naming the argument, and nothing is created."""
+    username = username.strip().lower()
+    if not USERNAME_RE.fullmatch(username):
+        raise FieldInvalid(
+            field="username",
+            label=gettext("Nama pengguna"),
+            message=gettext("3–150 karakter: huruf, angka, dan tanda . _ @ + - saja, tanpa spasi."),
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise FieldInvalid(
+            field="username",
+            label=gettext("Nama pengguna"),
+            message=gettext("“%(username)s” sudah dipakai.") % {"username": username},
+        )
+    if role not in Role.values:
+        raise FieldInvalid(
+            field="peran",
+            label="--peran",
+            message=gettext("tidak dikenal; pilih salah satu: %(roles)s.")
+            % {"roles": ", ".join(Role.values)},
+        )
+    pemda: Pemda | None = None
+    opd: PerangkatDaerah | None = None
+    if role == Role.PUSAT:
+        if pemda_code or opd_name:
+            raise FieldInvalid(
+                field="pemda",
+                label="--pemda",
+                message=gettext("peran pusat berlaku nasional; jangan isi --pemda atau --opd."),
+            )
+    else:
+        if not pemda_code:
+            raise FieldInvalid(
+                field="pemda",
+                label="--pemda",
+                message=gettext("wajib diisi untuk peran %(role)s.") % {"role": role},
+            )
+        pemda = Pemda.objects.filter(code=pemda_code.strip()).first()
+        if pemda is None:
+            raise FieldInvalid(
+                field="pemda",
+                label="--pemda",
+                message=gettext(
+                    "%(kode)s belum terdaftar sebagai pemda; daftarkan dulu dengan "
+                    "`tuntas pemda-baru %(kode)s`."
+                )
+                % {"kode": pemda_code.strip()},
+            )
+        if role == Role.PROVINSI and pemda.level != "provinsi":
+            raise FieldInvalid(
+                field="pemda",
+                label="--pemda",
+                message=gettext("peran provinsi hanya untuk pemda provinsi (kode 2 digit)."),
+            )
+        if opd_name:
+            opd = PerangkatDaerah.objects.filter(pemda=pemda, name__iexact=opd_name.strip()).first()
+            if opd is None:
+                raise FieldInvalid(
+                    field="opd",
+                    label="--opd",
+                    message=gettext("“%(opd)s” bukan perangkat daerah %(pemda)s.")
+                    % {"opd": opd_name.strip(), "pemda": pemda.name},
+                )
+        if role == Role.PROVINSI:
+            if opd is not None:
+                raise FieldInvalid(
+                    field="opd",
+                    label="--opd",
+                    message=gettext("tidak dipakai untuk peran provinsi."),
+                )
+        else:
+            _role_and_opd_check(pemda=pemda, role=role, opd=opd)
+    full_name = " ".join(full_name.split()) or username
+    if len(full_name) > FULL_NAME_MAX:
+        raise FieldInvalid(
+            field="nama",
+            label="--nama",
+            message=gettext("paling panjang %(max)s karakter.") % {"max": FULL_NAME_MAX},
+        )
+    password = password_generate()
+    user = User.objects.create(
+        username=username, first_name=full_name, password=make_password(password), is_active=True
+    )
+    membership = Membership.objects.create(user=user, pemda=pemda, opd=opd, role=role)
+    password_change_require(user=user)
+    audit_event_create(
+        action="pengguna.buat",
+        actor=None,
+        object_type="pengguna",
+        object_id=str(user.pk),
+        data={**_membership_data(membership), "nama": full_name, "oleh": "tuntas pengguna-baru"},
+    )
+    return user, password

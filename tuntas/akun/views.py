@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext
+
+from tuntas.akun import services
 from tuntas.akun.forms import LoginForm
 
 
@@ -12,9 +20,37 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def lockout_minutes() -> int:
+    return max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes' lockout page: the login page with the reason (status 429). The minutes come
+    from the setting (TUNTAS_LOGIN_KUNCI_MENIT)."""
+    message = gettext(
+        "Terlalu banyak percobaan gagal untuk nama pengguna ini dari alamat Anda. Akun dikunci "
+        "sementara; coba lagi dalam %(menit)d menit, atau minta admin pemda mengatur ulang kata "
+        "sandi."
+    ) % {"menit": lockout_minutes()}
+    form = LoginForm(request, data=None)
+    return render(request, "akun/masuk.html", {"form": form, "terkunci": message}, status=429)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "akun/sandi.html"
     success_url = reverse_lazy("akun:sandi-selesai")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["wajib_ganti"] = bool(self.request.session.get(services.MUST_CHANGE_SESSION_KEY))
+        return context
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user, session=self.request.session)  # type: ignore[arg-type]
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

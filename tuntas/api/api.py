@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer, django_auth
 
@@ -67,3 +68,44 @@ api = NinjaAPI(
 )
 api.add_router("", dasbor_router)
 api.add_router("", katalog_router)
+
+# django-ninja's own error bodies, in Indonesian and in the shapes the schema documents
+# (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 {"detail"}.
+_PESAN = {
+    "missing": "wajib diisi",
+    "int_parsing": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "float_parsing": "harus bilangan",
+    "bool_parsing": "harus true atau false",
+    "string_too_long": "terlalu panjang",
+    "greater_than_equal": "terlalu kecil",
+    "less_than_equal": "terlalu besar",
+    "json_invalid": "bukan JSON yang sah",
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = []
+    for error in exc.errors:
+        location = [part for part in error.get("loc", ()) if isinstance(part, str | int)]
+        message = _PESAN.get(str(error.get("type", "")), str(error.get("msg", "tidak sah")))
+        details.append({"lokasi": location, "pesan": message})
+    named = "; ".join(
+        f"{'.'.join(str(p) for p in d['lokasi'][1:] or d['lokasi'])}: {d['pesan']}" for d in details
+    )
+    return api.create_response(
+        request, {"detail": f"Parameter tidak sah — {named}.", "galat": details}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": "Belum masuk: kirim header Authorization: Bearer <token> "
+            "(tuntas token-baru) atau masuk lewat peramban."
+        },
+        status=401,
+    )

@@ -125,12 +125,25 @@ def iter_workbook(path: Path) -> Iterator[Row]:
     try:
         sheet = open_first_sheet(str(path))
     except NotStreamable:
+        _verified(path)
         yield from iter_calamine(str(path))
         return
     try:
         yield from sheet
     except StreamBroken as broken:  # markup hidden in a comment or CDATA: let calamine go on
+        _verified(path)
         yield from (row for row in iter_calamine(str(path)) if row.number > broken.last_row)
+
+
+def _verified(path: Path) -> None:
+    """Before calamine, which trusts a workbook's headers and holds the sheet in memory: every
+    part decompressed once in small chunks against the limits (tuntas.core.upload_guard)."""
+    from tuntas.core.upload_guard import BY_NAME, UploadRefused, check_zip
+
+    try:
+        check_zip(path, BY_NAME, verify=True)
+    except UploadRefused as exc:
+        raise TableError(str(exc)) from exc
 
 
 def iter_table(path: Path | str) -> tuple[bool, Iterator[Row]]:
@@ -225,6 +238,8 @@ def parse_count(value: Any) -> int:
     text = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
     if not text:
         raise CountError(gettext("kosong"))
+    if len(text) > 64:  # no count has so many digits (and int() refuses beyond 4300)
+        raise CountError(gettext("terlalu panjang"))
     if (
         text.startswith("-")
         and len(text) > 1

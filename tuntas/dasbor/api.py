@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tuntas.akun.scope import pemda_get_for_user, pemda_readable, request_scope
+from tuntas.core.api_schema import Galat, GalatValidasi
 from tuntas.dasbor.selectors import (
     OpdCompleteness,
     PemdaDashboard,
@@ -30,10 +31,6 @@ from tuntas.pendataan.selectors import Shown, current_period, year_choices
 from tuntas.perhitungan.engine import truncate2
 
 router = Router(tags=["Dasbor"])
-
-
-class Galat(Schema):
-    detail: str
 
 
 class PemdaOut(Schema):
@@ -291,7 +288,7 @@ def pemda_list(request: HttpRequest) -> list[PemdaOut]:
 
 @router.get(
     "/pemda/{kode}/dasbor",
-    response={200: PemdaDasborOut, 401: Galat, 404: Galat},
+    response={200: PemdaDasborOut, 401: Galat, 404: Galat, 422: GalatValidasi},
     summary="Dasbor SPM satu pemda",
     operation_id="pemda_dasbor",
 )
@@ -305,7 +302,7 @@ def pemda_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) -> Pe
 
 @router.get(
     "/provinsi/{kode}/dasbor",
-    response={200: ProvinsiDasborOut, 401: Galat, 404: Galat},
+    response={200: ProvinsiDasborOut, 401: Galat, 404: Galat, 422: GalatValidasi},
     summary="Dasbor provinsi: indeks provinsi dan peringkat kabupaten/kota",
     operation_id="provinsi_dasbor",
 )
@@ -329,7 +326,7 @@ def provinsi_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) ->
 
 @router.get(
     "/nasional/dasbor",
-    response={200: NasionalDasborOut, 401: Galat, 404: Galat},
+    response={200: NasionalDasborOut, 401: Galat, 404: Galat, 422: GalatValidasi},
     summary="Dasbor nasional: peringkat semua pemda",
     operation_id="nasional_dasbor",
 )

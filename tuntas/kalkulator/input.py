@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tuntas.core.formatting import format_int_id
 from tuntas.core.tabular import (
     CountError,
     Row,
@@ -18,6 +19,7 @@ from tuntas.core.tabular import (
     parse_count,
 )
 from tuntas.katalog.reference import Catalog
+from tuntas.perhitungan.batas import COUNT_MAX
 from tuntas.perhitungan.engine import JpdInput
 
 CODE_COLUMN = "kode_jpd"
@@ -127,6 +129,17 @@ def read_calculator_rows(rows: list[Row], catalog: Catalog) -> list[JpdInput]:
                 shown = f"'{_shown(value)}' " if str(value).strip() else ""
                 row_problems.append(
                     Problem(row.number, name, f"nilai {shown}{exc}".replace("  ", " "))
+                )
+                continue
+            if counts[name] > COUNT_MAX:
+                del counts[name]
+                row_problems.append(
+                    Problem(
+                        row.number,
+                        name,
+                        f"nilai '{_shown(value)}' terlalu besar "
+                        f"(paling banyak {format_int_id(COUNT_MAX)})",
+                    )
                 )
         if (
             "sasaran" in counts

@@ -6,22 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
+from tuntas.core.api_schema import Galat, GalatValidasi
 from tuntas.katalog.export import UnknownJpd, catalog_json, year_range
 from tuntas.katalog.reference import get_catalog
 
 router = Router(tags=["Katalog"])
 
 
-class Galat(Schema):
-    detail: str
-
-
 @router.get(
     "/katalog/{tahun}",
     auth=None,
-    response={200: dict[str, Any], 404: Galat, 422: Galat},
+    response={200: dict[str, Any], 404: Galat, 422: GalatValidasi},
     summary="Katalog SPM satu tahun",
     operation_id="katalog_tahun",
 )

@@ -7,26 +7,39 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tuntas.core.formatting import format_int_id
 from tuntas.core.tabular import CountError, parse_count
 from tuntas.katalog.models import MutuItem
 from tuntas.pendataan.services import EntryInput
+from tuntas.perhitungan.batas import COUNT_MAX, RUPIAH_WHOLE_MAX
 
 
 class CountField(forms.CharField):
-    """A whole, non-negative number typed the way users type it (``1.234`` or ``1234``)."""
+    """A whole, non-negative number typed the way users type it (``1.234`` or ``1234``), at most
+    ``maximum`` (the field's bound from :mod:`tuntas.perhitungan.batas`)."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "num", "autocomplete": "off"})
+
+    def __init__(self, *args: Any, maximum: int = COUNT_MAX, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.maximum = maximum
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if text in ("", None):
             return None
         try:
-            return parse_count(text)
+            number = parse_count(text)
         except CountError as exc:
             raise forms.ValidationError(
                 gettext("Nilai '%(v)s' %(why)s.") % {"v": text, "why": exc}
             ) from exc
+        if number > self.maximum:
+            raise forms.ValidationError(
+                gettext("Nilai '%(v)s' terlalu besar (paling banyak %(max)s).")
+                % {"v": text, "max": format_int_id(self.maximum)}
+            )
+        return number
 
 
 class EntryForm(forms.Form):
@@ -39,8 +52,10 @@ class EntryForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    pagu = CountField(label=_("Pagu anggaran (Rp)"), required=False)
-    realisasi = CountField(label=_("Realisasi anggaran (Rp)"), required=False)
+    pagu = CountField(label=_("Pagu anggaran (Rp)"), required=False, maximum=RUPIAH_WHOLE_MAX)
+    realisasi = CountField(
+        label=_("Realisasi anggaran (Rp)"), required=False, maximum=RUPIAH_WHOLE_MAX
+    )
     permasalahan = forms.CharField(
         label=_("Permasalahan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -154,7 +154,12 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
             "entry": entry,
             "target": target,
             "target_form": TargetForm(
-                initial={"version": target.version if target else 0, "sasaran": sasaran}
+                initial={
+                    "version": target.version if target else 0,
+                    "sasaran": sasaran,
+                    # a refused change comes back with what the user typed (target_edit)
+                    **_typed_target_pop(request, pemda.code, tahun, jpd_obj.code),
+                }
             ),
             "can_write": can_write,
             "conflict": conflict,
@@ -232,6 +237,27 @@ def entry_preview(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str
     )
 
 
+_TYPED_TARGET = "tuntas_sasaran_diketik"
+
+
+def _typed_target_keep(request: HttpRequest, key: str) -> None:
+    """Keep the typed target and reason for the next view of the entry page (a refused change
+    must not throw away what the user typed). Bounded: text fields only, cut to 2,000 chars."""
+    request.session[_TYPED_TARGET] = {
+        "key": key,
+        "sasaran": request.POST.get("sasaran", "")[:100],
+        "alasan": request.POST.get("alasan", "")[:2000],
+    }
+
+
+def _typed_target_pop(request: HttpRequest, pemda: str, year: int, jpd: str) -> dict[str, str]:
+    typed = request.session.get(_TYPED_TARGET)
+    if not typed or typed.get("key") != f"{pemda}/{year}/{jpd}":
+        return {}
+    del request.session[_TYPED_TARGET]
+    return {"sasaran": typed["sasaran"], "alasan": typed["alasan"]}
+
+
 @login_required
 @require_POST
 def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
@@ -241,6 +267,7 @@ def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpRe
     tw = request.POST.get("tw", "1")
     form = TargetForm(request.POST)
     if not form.is_valid():
+        _typed_target_keep(request, f"{pemda.code}/{tahun}/{jpd_obj.code}")
         for field, errors in form.errors.items():
             messages.error(
                 request,
@@ -259,6 +286,7 @@ def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpRe
             )
             messages.success(request, _("Sasaran %(tahun)s tersimpan.") % {"tahun": tahun})
         except DomainError as exc:
+            _typed_target_keep(request, f"{pemda.code}/{tahun}/{jpd_obj.code}")
             messages.error(
                 request,
                 str(exc) if not isinstance(exc, EntryInvalid) else " ".join(exc.errors.values()),

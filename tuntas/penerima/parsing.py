@@ -22,6 +22,7 @@ from tuntas.core.tabular import (
     iter_table,
     normalize_header,
 )
+from tuntas.core.upload_guard import BY_NAME, UploadRefused, check_zip
 
 COLUMNS = (
     "nik",
@@ -77,6 +78,10 @@ def open_table(path: Path | str) -> Table:
 
     :class:`TableError` when the file cannot be read or has no header with the required columns.
     """
+    try:
+        check_zip(path, BY_NAME)  # before any reader opens the workbook
+    except UploadRefused as exc:
+        raise TableError(str(exc)) from exc
     is_workbook, rows = iter_table(path)
     top: list[Row] = []
     for row in rows:

@@ -140,6 +140,7 @@ from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 
 from tuntas.core.tabular import TableError  # noqa: E402
+from tuntas.core.upload_guard import BY_NAME, check_zip  # noqa: E402
 from tuntas.penerima.crypto import mask_nik  # noqa: E402
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus  # noqa: E402
 
@@ -268,6 +269,9 @@ def import_job_submit(
         with os.fdopen(fd, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
+        # a workbook that would expand beyond what a list can hold is refused now, in the
+        # request, before a worker spends minutes on it (the importer checks again)
+        check_zip(path, BY_NAME)
         with transaction.atomic():
             job = ImportJob.objects.create(
                 pemda=pemda,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tuntas.akun.models import Membership, Role
+from tuntas.akun.models import AccountState, Membership, Role
 from tuntas.akun.services import (
     PASSWORD_ALPHABET,
     membership_add,
@@ -26,6 +26,7 @@ from tuntas.akun.services import (
 from tuntas.core.errors import DomainError
 from tuntas.core.models import AuditEvent
 from tuntas.organisasi.services import FieldInvalid
+from tuntas.pendataan.models import QuarterEntry
 from tuntas.testing import PASSWORD, PersonaTestCase, make_user, opd
 
 LOGIN = "/akun/masuk/"
@@ -276,6 +277,7 @@ class MembershipServiceTests(UserAdminTestCase):
 class PasswordAndStatusServiceTests(UserAdminTestCase):
     def test_password_reset(self):
         password = user_password_reset(pemda=self.pemda_a, user=self.staf, actor=self.admin)
+        self.assertTrue(AccountState.objects.get(user=self.staf).must_change_password)
         self.staf.refresh_from_db()
         self.assertTrue(self.staf.check_password(password))
         self.assertFalse(self.staf.check_password(PASSWORD))
@@ -359,6 +361,27 @@ class UserPageTests(UserAdminTestCase):
         response = self.login_form("siti.aminah", password)
         self.assertRedirects(response, "/", fetch_redirect_response=False)
         self.assertEqual(int(self.client.session["_auth_user_id"]), user.pk)
+        # an initial password set by the admin: every page asks for the user's own first
+        for url in ("/", "/pemda/32.75/", "/pemda/32.75/isian/2024/1/"):
+            self.assertRedirects(
+                self.client.get(url), "/akun/sandi/", fetch_redirect_response=False
+            )
+        response = self.client.post(
+            "/pemda/32.75/isian/2024/1/1.02.K01/", {"version": "0", "terlayani": "3"}
+        )
+        self.assertRedirects(response, "/akun/sandi/", fetch_redirect_response=False)
+        self.assertFalse(QuarterEntry.objects.exists())
+        self.assertContains(self.client.get("/akun/sandi/"), "Pilih kata sandi Anda sendiri")
+        mine = "Sandi-Siti-Sendiri-2026"
+        response = self.client.post(
+            "/akun/sandi/", {"old_password": password, "new_password1": mine, "new_password2": mine}
+        )
+        self.assertRedirects(response, "/akun/sandi/selesai/")
+        self.assertRedirects(self.client.get("/"), "/pemda/32.75/", fetch_redirect_response=False)
+        self.assertTrue(AuditEvent.objects.filter(action="pengguna.ganti_sandi").exists())
+        # signing in again later: no more obligation
+        self.client.logout()
+        self.login_form("siti.aminah", mine)
         self.assertRedirects(self.client.get("/"), "/pemda/32.75/", fetch_redirect_response=False)
         # the new operator can enter the JPD of their OPD
         response = self.client.post(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import override_settings
+from django.utils import timezone
 
-from tuntas.akun.models import LoginAttempt
 from tuntas.testing import PASSWORD, PersonaTestCase
 
 LOGIN = "/akun/masuk/"
@@ -30,32 +33,64 @@ class LoginTests(PersonaTestCase):
         self.assertContains(response, "Nama pengguna atau kata sandi salah.")
         self.assertFalse(response.wsgi_request.user.is_authenticated)
 
-    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
+    def login_from(self, address: str, username: str, password: str):
+        return self.client.post(
+            LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
+        )
+
+    @override_settings(AXES_FAILURE_LIMIT=3)
     def test_lockout_after_repeated_failures_even_with_the_right_password(self):
         for _ in range(3):
-            self.login_form("operator_kes", "salah")
-        response = self.login_form("operator_kes", PASSWORD)
-        self.assertContains(response, "Akun dikunci sementara")
+            self.login_from("10.0.0.1", "operator_kes", "salah")
+        response = self.login_from("10.0.0.1", "operator_kes", PASSWORD)
+        self.assertContains(response, "Akun dikunci sementara", status_code=429)
+        self.assertContains(response, "dalam 15 menit", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
         # other users are not affected
-        self.assertEqual(self.login_form("admin_a", PASSWORD).status_code, 302)
+        self.assertEqual(self.login_from("10.0.0.1", "admin_a", PASSWORD).status_code, 302)
 
-    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
-    def test_lockout_ends_after_the_window(self):
+    @override_settings(AXES_FAILURE_LIMIT=3)
+    def test_nobody_locks_a_user_out_from_another_address(self):
+        for _ in range(5):
+            self.login_from("203.0.113.9", "operator_kes", "salah")
+        self.assertEqual(self.login_from("203.0.113.9", "operator_kes", PASSWORD).status_code, 429)
+        # the user at their own office PC signs in as usual
+        self.assertEqual(self.login_from("10.0.0.1", "operator_kes", PASSWORD).status_code, 302)
+
+    @override_settings(AXES_FAILURE_LIMIT=3, PROXY_COUNT=1)
+    def test_behind_a_proxy_the_address_the_proxy_saw_counts(self):
+        def via_proxy(client_address: str, password: str):
+            return self.client.post(
+                LOGIN,
+                {"username": "operator_kes", "password": password},
+                REMOTE_ADDR="127.0.0.1",
+                # a client may put anything in front; nginx appends the address it saw
+                HTTP_X_FORWARDED_FOR=f"10.9.9.9, {client_address}",
+            )
+
         for _ in range(3):
-            self.login_form("operator_kes", "salah")
-        LoginAttempt.objects.update(at="2000-01-01T00:00:00Z")
-        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+            via_proxy("198.51.100.7", "salah")
+        self.assertEqual(via_proxy("198.51.100.7", PASSWORD).status_code, 429)
+        self.assertEqual(via_proxy("10.0.0.1", PASSWORD).status_code, 302)
 
-    @override_settings(LOGIN_LOCKOUT_FAILURES=3)
+    @override_settings(AXES_FAILURE_LIMIT=3, AXES_COOLOFF_TIME=timedelta(minutes=40))
+    def test_the_message_follows_the_setting_and_the_lock_ends_after_it(self):
+        for _ in range(3):
+            self.login_from("10.0.0.1", "operator_kes", "salah")
+        response = self.login_from("10.0.0.1", "operator_kes", PASSWORD)
+        self.assertContains(response, "dalam 40 menit", status_code=429)
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=41))
+        self.assertEqual(self.login_from("10.0.0.1", "operator_kes", PASSWORD).status_code, 302)
+
+    @override_settings(AXES_FAILURE_LIMIT=3)
     def test_a_success_resets_the_count(self):
-        self.login_form("operator_kes", "salah")
-        self.login_form("operator_kes", "salah")
-        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+        self.login_from("10.0.0.1", "operator_kes", "salah")
+        self.login_from("10.0.0.1", "operator_kes", "salah")
+        self.assertEqual(self.login_from("10.0.0.1", "operator_kes", PASSWORD).status_code, 302)
         self.client.logout()
-        self.login_form("operator_kes", "salah")
-        self.login_form("operator_kes", "salah")
-        self.assertEqual(self.login_form("operator_kes", PASSWORD).status_code, 302)
+        self.login_from("10.0.0.1", "operator_kes", "salah")
+        self.login_from("10.0.0.1", "operator_kes", "salah")
+        self.assertEqual(self.login_from("10.0.0.1", "operator_kes", PASSWORD).status_code, 302)
 
     def test_session_expires(self):
         self.assertLessEqual(settings.SESSION_COOKIE_AGE, 12 * 3600)

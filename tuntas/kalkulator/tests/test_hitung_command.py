@@ -204,6 +204,13 @@ def test_xlsx_with_numeric_text_and_float_cells(capsys, tmp_path):
         ),
         (";10;5;0;0", "Baris 2, kolom 'kode_jpd': kode JPD kosong"),
         ("1.02.K01;0;5;0;0", "Baris 2, kolom 'terlayani': terlayani 5 padahal sasaran 0"),
+        # the bound of tuntas.perhitungan.batas, as in the entry form and the Excel upload
+        (
+            "1.02.K01;12345678901234567890123;5;0;0",
+            "Baris 2, kolom 'sasaran': nilai '12345678901234567890123' terlalu besar "
+            "(paling banyak 999.999.999.999.999)",
+        ),
+        ("1.02.K01;10;" + "9" * 5000 + ";0;0", "Baris 2, kolom 'terlayani': nilai"),
     ],
 )
 def test_bad_rows(capsys, tmp_path, body, expected):

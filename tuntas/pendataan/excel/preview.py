@@ -40,6 +40,7 @@ from tuntas.pendataan.services import (
     entry_save,
     mutu_items_for,
 )
+from tuntas.perhitungan.batas import COUNT_MAX, RUPIAH_MAX
 
 # --------------------------------------------------------------------------- preview
 
@@ -135,18 +136,17 @@ def _shown(value: Any) -> str:
     return str(value).strip()
 
 
-MAX_COUNT = 10**15  # far above any population; keeps values inside the database's integers
-MAX_MONEY = Decimal(10**16)  # pagu/realisasi hold 18 digits, 2 of them decimals
-
-
 def _value_problem(shown: str, reason: str) -> str:
     """``reason`` is what :func:`tuntas.core.tabular.parse_count` says (translated)."""
     # Translators: %(reason)s is e.g. "bukan angka" / "is not a number".
     return gettext("nilai “%(value)s” %(reason)s.") % {"value": shown, "reason": reason}
 
 
-def _too_big(shown: str) -> str:
-    return gettext("nilai “%(value)s” terlalu besar.") % {"value": shown}
+def _too_big(shown: str, limit: int) -> str:
+    return gettext("nilai “%(value)s” terlalu besar (paling banyak %(max)s).") % {
+        "value": shown,
+        "max": format_int_id(limit),
+    }
 
 
 def _parse_count_cell(value: Any) -> tuple[int | None, str]:
@@ -156,8 +156,8 @@ def _parse_count_cell(value: Any) -> tuple[int | None, str]:
         count = parse_count(value)
     except CountError as exc:
         return None, _value_problem(_shown(value), str(exc))
-    if count >= MAX_COUNT:
-        return None, _too_big(_shown(value))
+    if count > COUNT_MAX:
+        return None, _too_big(_shown(value), COUNT_MAX)
     return count, ""
 
 
@@ -179,8 +179,8 @@ def _parse_money_cell(value: Any) -> tuple[Decimal | None, str]:
             amount = Decimal(parse_count(value))
         except CountError as exc:
             return None, _value_problem(shown, str(exc))
-    if amount >= MAX_MONEY:
-        return None, _too_big(shown)
+    if amount > RUPIAH_MAX:
+        return None, _too_big(shown, int(RUPIAH_MAX))
     rounded = amount.quantize(Decimal("0.01"))
     if amount != rounded:
         return None, gettext("nilai “%(value)s” paling banyak 2 angka di belakang koma.") % {

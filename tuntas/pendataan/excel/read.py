@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext, gettext_lazy
 
 from tuntas.core.tabular import ZIP_MAGIC, is_blank
+from tuntas.core.upload_guard import QUARTERLY, UploadRefused, check_zip
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.excel.layout import (
     COLUMN_INDEX,
@@ -85,6 +86,10 @@ def workbook_read(data: bytes, *, pemda: Pemda, year: int, quarter: int) -> Pars
                 "tanpa disimpan ulang sebagai CSV atau .xls."
             )
         )
+    try:  # sizes, ratio, rows and columns checked before the reader sees the file
+        check_zip(io.BytesIO(data), QUARTERLY, verify=True)
+    except UploadRefused as exc:
+        raise WorkbookRefused(str(exc)) from exc
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)

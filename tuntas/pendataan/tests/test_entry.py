@@ -251,3 +251,47 @@ class EntryBehaviourTests(EntryTestCase):
         response = self.client.get(self.url())
         self.assertContains(response, "Anda hanya dapat membaca isian ini.")
         self.assertContains(response, "<fieldset disabled")
+
+
+class BoundTests(EntryTestCase):
+    """A number beyond what the database holds is a form error, never a 500 (issue 11, point 1);
+    the bound is the one of tuntas.perhitungan.batas, as in the Excel upload and tuntas hitung."""
+
+    def test_a_23_digit_value_is_refused_on_every_field_and_nothing_is_stored(self):
+        self.login("operator_kes")
+        huge = "12345678901234567890123"
+        cases = {
+            "terlayani": form_data(self.items, terlayani=huge),
+            "pagu": form_data(self.items, pagu=huge),
+            "realisasi": form_data(self.items, pagu="1", realisasi=huge),
+            "mutu": form_data(self.items, needed=huge),
+        }
+        for field, data in cases.items():
+            with self.subTest(field):
+                response = self.client.post(self.url(), data)
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, "terlalu besar (paling banyak", status_code=400)
+        self.assertFalse(QuarterEntry.objects.exists())
+        # the largest allowed value is stored
+        response = self.client.post(self.url(), form_data(self.items, needed="999.999.999.999.999"))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(QuarterEntry.objects.exists())
+
+    def test_the_target_form_has_the_same_bound_and_keeps_what_was_typed(self):
+        self.login("admin_a")
+        target_url = f"/pemda/32.75/sasaran/{YEAR}/{LANSIA}/"
+        response = self.client.post(
+            target_url, {"version": 1, "sasaran": "1" * 20, "alasan": "data baru", "tw": TW},
+            follow=True,
+        )  # fmt: skip
+        self.assertContains(response, "terlalu besar (paling banyak")
+        self.assertContains(response, f'value="{"1" * 20}"')
+        self.assertContains(response, ">data baru</textarea>")
+        # a change refused by the service (no reason given) keeps the typed number too
+        response = self.client.post(
+            target_url, {"version": 1, "sasaran": "5.100", "alasan": "", "tw": TW}, follow=True
+        )
+        self.assertContains(response, 'value="5.100"')
+        self.assertEqual(TargetRevision.objects.count(), 0)
+        # shown once: the next visit shows the stored target again
+        self.assertNotContains(self.client.get(self.url()), 'value="5.100"')

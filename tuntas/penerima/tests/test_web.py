@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import resource
 import stat
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
+from tuntas.core.tests.zip_bomb import write_bomb
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus, RecipientEntry
 from tuntas.penerima.parsing import COLUMNS
 from tuntas.penerima.services import (
@@ -159,6 +163,21 @@ class AccessTests(WebTestCase):
 class UploadFlowTests(WebTestCase):
     def setUp(self) -> None:
         self.login("operator_kes")
+
+    def test_a_zip_bomb_is_refused_in_the_request_before_any_worker_sees_it(self):
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_bomb(Path(folder) / "bom.xlsx").read_bytes()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        response = self.client.post(
+            reverse("penerima-unggah", args=["32.75"]),
+            {"jpd": K06, "tahun": YEAR, "berkas": SimpleUploadedFile("bom.xlsx", data)},
+        )
+        self.assertLess(time.perf_counter() - start, 1.0)
+        self.assertLess(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before, 100 * 1024)
+        self.assertContains(response, "Buku kerja ditolak", status_code=400)
+        self.assertFalse(ImportJob.objects.exists())
+        self.assertEqual(self.uploads(), [])
 
     def uploads(self) -> list[Path]:
         return list((Path(settings.VAR_DIR) / "unggahan").glob("*"))
