@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tuntas.akun.middleware.PasswordChangeRequiredMiddleware",  # initial/reset passwords
+    "tuntas.akun.middleware.TimeZoneMiddleware",  # WIB/WITA/WIT of the pemda in view
     "tuntas.core.middleware.NoStoreMiddleware",  # pages of a signed-in user stay out of caches
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its own page
 ]

@@ -7,11 +7,14 @@ the password change page until they do. The flag travels in the session (set at 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from tuntas.akun.services import MUST_CHANGE_SESSION_KEY
+from tuntas.wilayah.zona import zone_of
 
 
 class PasswordChangeRequiredMiddleware:
@@ -31,3 +34,31 @@ class PasswordChangeRequiredMiddleware:
             if path not in allowed and not path.startswith(("/api/", "/static/")):
                 return HttpResponseRedirect(reverse("akun:sandi"))
         return self.get_response(request)
+
+
+ZONE_SESSION_KEY = "tuntas_zona"
+
+
+class TimeZoneMiddleware:
+    """Times are shown in the zone of the pemda in view (WIB, WITA or WIT, from its province:
+    tuntas.wilayah.zona): the URL's pemda code, else the signed-in user's own pemda (noted at
+    sign-in), else WIB."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        own = session.get(ZONE_SESSION_KEY) if session is not None else None
+        timezone.activate(zone_of(own).info)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
+    ) -> None:
+        code = kwargs.get("kode")
+        if isinstance(code, str) and code[:2].isdigit():
+            timezone.activate(zone_of(code).info)

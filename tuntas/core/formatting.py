@@ -1,6 +1,6 @@
-"""Numbers, percentages, money and dates the way Indonesian officials write them
-(1.234.567; 72,85 %; Rp 1.250.000; 31 Desember 2025), through Babel; English when English is the
-active language."""
+"""Numbers, percentages, money, dates and times the way Indonesian officials write them
+(1.234.567; 72,85 %; Rp 1.250.000; 31 Desember 2025; 5 Desember 2026 06.11 WIB), through Babel;
+English when English is the active language."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from django.utils import translation
+from django.utils import timezone, translation
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -66,6 +66,34 @@ def rupiah(value: Decimal | int | None) -> str:
 def tanggal(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return "—"
-    if isinstance(value, dt.datetime):
-        value = value.date()
+    if isinstance(value, dt.datetime):  # the day in the active (the pemda's) zone, not in UTC
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return str(format_date(value, format="d MMMM y", locale=_locale()))
+
+
+# IANA zone name → the abbreviation Indonesians use (WIB, WITA, WIT); registered at start-up by
+# tuntas.wilayah from its data file (core imports no app).
+_ZONE_ABBREVIATIONS: dict[str, str] = {}
+
+
+def zone_abbreviations_register(names: dict[str, str]) -> None:
+    _ZONE_ABBREVIATIONS.update(names)
+
+
+def waktu(
+    value: dt.datetime | None, zone: dt.tzinfo | None = None, *, seconds: bool = False
+) -> str:
+    """A moment in the pemda's time zone with its abbreviation: ``5 Desember 2026 06.11 WIB``.
+    ``zone``: the zone to show it in (files); by default the active one (pages: set per request
+    from the pemda in view). Stored times are UTC; a naive value is taken as UTC."""
+    if value is None:
+        return "—"
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    tz = zone or timezone.get_current_timezone()
+    local = value.astimezone(tz)
+    name = getattr(tz, "key", None) or str(tz)
+    abbreviation = _ZONE_ABBREVIATIONS.get(name) or local.strftime("UTC%z")
+    clock = f"{local:%H.%M.%S}" if seconds else f"{local:%H.%M}"
+    day = format_date(local.date(), format="d MMMM y", locale=_locale())
+    return f"{day} {clock} {abbreviation}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -24,13 +25,57 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
+@dataclass(frozen=True)
+class TitleBlock:
+    """What a downloaded file says about itself above its table: what it is, whose, which
+    period, when it was made (in the pemda's zone) and, for demo pemda, that the figures are
+    synthetic. A reader of the file (the importers) finds the header below it."""
+
+    title: str
+    pemda: str
+    period: str
+    made: str  # e.g. "5 Desember 2026 06.11 WIB" (tuntas.core.formatting.waktu)
+    demo: bool = False
+
+    def lines(self) -> list[str]:
+        lines = [
+            self.title,
+            f"Pemda: {self.pemda}",
+            f"Periode: {self.period}",
+            f"Dibuat: {self.made}",
+        ]
+        if self.demo:
+            lines.append("DATA CONTOH — angka sintetis untuk peragaan, bukan data resmi")
+        return lines
+
+
+def csv_lines(
+    header: Sequence[str], rows: Iterable[Sequence[str]], title: TitleBlock | None = None
+) -> Iterator[str]:
     """A CSV document as Indonesian Excel opens it (UTF-8 with BOM, ``;`` between fields), line
-    by line (for streaming), every cell through :func:`csv_safe`."""
+    by line (for streaming), every cell through :func:`csv_safe`; the title block (if any) in
+    the first lines, one cell each, then an empty line, then the header."""
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield BOM + writer.writerow([csv_safe(str(h)) for h in header])
+    prefix = BOM
+    if title is not None:
+        for line in title.lines():
+            yield prefix + writer.writerow([csv_safe(line)])
+            prefix = ""
+        yield writer.writerow([])
+    yield prefix + writer.writerow([csv_safe(str(h)) for h in header])
     for row in rows:
         yield writer.writerow([csv_safe(str(c)) for c in row])
+
+
+def xlsx_title(sheet: Any, title: TitleBlock | None, bold: Any = None) -> int:
+    """Write the title block at the top of an XlsxWriter sheet (string cells); the row where
+    the table's header goes (0 without a title)."""
+    if title is None:
+        return 0
+    lines = title.lines()
+    for number, line in enumerate(lines):
+        xlsx_text(sheet, number, 0, line, bold if number == 0 else None)
+    return len(lines) + 1
 
 
 def xlsx_text(sheet: Any, row: int, col: int, value: str, fmt: Any = None) -> None:

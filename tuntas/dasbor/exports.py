@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -18,12 +18,13 @@ from typing import Literal
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope
-from tuntas.core.formatting import percent_cell
-from tuntas.core.safe_write import csv_lines, xlsx_text
+from tuntas.core.formatting import percent_cell, waktu
+from tuntas.core.safe_write import TitleBlock, csv_lines, xlsx_text, xlsx_title
 from tuntas.dasbor.selectors import (
     PemdaDashboard,
     RankedRow,
@@ -54,6 +55,7 @@ class Table:
     filename: str  # without extension
     columns: Sequence[Column]
     rows: list[list[Cell]]
+    heading: TitleBlock | None = None  # pemda, period, made at, demo (added by the views)
 
 
 # --- the tables ------------------------------------------------------------------------------
@@ -223,10 +225,11 @@ def xlsx_bytes(table: Table) -> bytes:
     sheet = workbook.add_worksheet(table.title[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1})
     formats = {"int": workbook.add_format({"num_format": "#,##0"})}
+    top = xlsx_title(sheet, table.heading, workbook.add_format({"bold": True}))
     for col, column in enumerate(table.columns):
-        xlsx_text(sheet, 0, col, column.header, header)
+        xlsx_text(sheet, top, col, column.header, header)
         sheet.set_column(col, col, column.width)
-    for row_number, row in enumerate(table.rows, start=1):
+    for row_number, row in enumerate(table.rows, start=top + 1):
         for col, (column, value) in enumerate(zip(table.columns, row, strict=True)):
             if value is None or value == "":
                 continue
@@ -242,8 +245,8 @@ def xlsx_bytes(table: Table) -> bytes:
                     pattern = "0." + "0" * places if places else "0"
                     formats[key] = workbook.add_format({"num_format": pattern})
                 sheet.write_number(row_number, col, float(value), formats[key])
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + max(len(table.rows), 1), len(table.columns) - 1)
     workbook.close()
     return buffer.getvalue()
 
@@ -267,7 +270,9 @@ def csv_bytes(table: Table) -> bytes:
         [_csv_cell(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
         for row in table.rows
     )
-    return "".join(csv_lines([c.header for c in table.columns], rows)).encode("utf-8")
+    return "".join(csv_lines([c.header for c in table.columns], rows, table.heading)).encode(
+        "utf-8"
+    )
 
 
 def download(table: Table, fmt: str) -> HttpResponse:
@@ -277,6 +282,18 @@ def download(table: Table, fmt: str) -> HttpResponse:
         response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.filename}.{fmt}"'
     return response
+
+
+def _headed(table: Table, pemda: str, year: int, quarter: int, *, demo: bool) -> Table:
+    """The table with its title block; "made" in the zone active for the request (the pemda's)."""
+    heading = TitleBlock(
+        title=f"Tuntas — {table.title}",
+        pemda=pemda,
+        period=f"TW{quarter} {year}",
+        made=waktu(timezone.now()),
+        demo=demo,
+    )
+    return replace(table, heading=heading)
 
 
 def _slug(text: str) -> str:
@@ -302,7 +319,8 @@ def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpR
     _check_format(fmt)
     year, quarter = period_from(request)
     board = pemda_dashboard(pemda, year, quarter)
-    return download(build(board, f"tuntas-{pemda.code}-{year}-tw{quarter}-{tabel}"), fmt)
+    table = build(board, f"tuntas-{pemda.code}-{year}-tw{quarter}-{tabel}")
+    return download(_headed(table, pemda.name, year, quarter, demo=pemda.is_demo), fmt)
 
 
 @login_required
@@ -315,7 +333,8 @@ def provinsi_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
     _check_format(fmt)
     year, quarter = period_from(request)
     rows = ranked(province_kabkota(request_scope(request), province), year, quarter)
-    return download(ranking_table(rows, f"tuntas-{province.code}-{year}-tw{quarter}-kabkota"), fmt)
+    table = ranking_table(rows, f"tuntas-{province.code}-{year}-tw{quarter}-kabkota")
+    return download(_headed(table, province.name, year, quarter, demo=province.is_demo), fmt)
 
 
 @login_required
@@ -334,4 +353,6 @@ def nasional_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = "-".join(
         part for part in ("tuntas-nasional", f"{year}-tw{quarter}", level, urusan, category) if part
     )
-    return download(ranking_table(rows, _slug(name)), fmt)
+    table = ranking_table(rows, _slug(name))
+    demo = any(r.pemda.is_demo for r in rows)
+    return download(_headed(table, "Nasional (semua pemda)", year, quarter, demo=demo), fmt)

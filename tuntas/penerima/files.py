@@ -14,8 +14,10 @@ from typing import Any
 
 import xlsxwriter
 from django.conf import settings
+from django.utils import timezone
 
-from tuntas.core.safe_write import csv_lines, xlsx_text
+from tuntas.core.formatting import waktu
+from tuntas.core.safe_write import TitleBlock, csv_lines, xlsx_text, xlsx_title
 from tuntas.katalog.export import eligibility_text
 from tuntas.katalog.models import Jpd, JpdVersion
 from tuntas.organisasi.models import Pemda
@@ -127,12 +129,24 @@ def export_rows(
         yield export_cells(row, full_nik=full_nik)
 
 
-def export_csv(rows: Iterator[list[str]]) -> Iterator[str]:
+def export_title(pemda: Pemda, jpd_obj: Jpd, year: int) -> TitleBlock:
+    """The title block of an export: which list, whose, which year, made when (the zone active
+    for the request: the pemda's). The importer finds the header below it."""
+    return TitleBlock(
+        title=f"Tuntas — Daftar penerima {jpd_obj.code} {jpd_obj.name}",
+        pemda=pemda.name,
+        period=f"Tahun {year}",
+        made=waktu(timezone.now()),
+        demo=pemda.is_demo,
+    )
+
+
+def export_csv(rows: Iterator[list[str]], title: TitleBlock | None = None) -> Iterator[str]:
     """The export as CSV lines (streamed)."""
-    return csv_lines(list(COLUMNS), rows)
+    return csv_lines(list(COLUMNS), rows, title)
 
 
-def export_xlsx_file(rows: Iterator[list[str]]) -> Any:
+def export_xlsx_file(rows: Iterator[list[str]], title: TitleBlock | None = None) -> Any:
     """Write the rows to an anonymous temporary file (constant memory), opened for reading."""
     folder = Path(settings.VAR_DIR) / "unggahan"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -142,9 +156,10 @@ def export_xlsx_file(rows: Iterator[list[str]]) -> Any:
         book = xlsxwriter.Workbook(name, {"constant_memory": True})
         sheet = book.add_worksheet("Daftar")
         bold = book.add_format({"bold": True})
-        for col, title in enumerate(COLUMNS):
-            xlsx_text(sheet, 0, col, title, bold)
-        for r, cells in enumerate(rows, start=1):
+        top = xlsx_title(sheet, title, bold)
+        for col, heading in enumerate(COLUMNS):
+            xlsx_text(sheet, top, col, heading, bold)
+        for r, cells in enumerate(rows, start=top + 1):
             for c, value in enumerate(cells):
                 if value:
                     xlsx_text(sheet, r, c, value)

@@ -39,7 +39,13 @@ from tuntas.katalog.models import Jpd
 from tuntas.katalog.reference import FIRST_YEAR
 from tuntas.organisasi.models import Pemda
 from tuntas.penerima.crypto import nik_token
-from tuntas.penerima.files import export_csv, export_rows, export_xlsx_file, template_xlsx
+from tuntas.penerima.files import (
+    export_csv,
+    export_rows,
+    export_title,
+    export_xlsx_file,
+    template_xlsx,
+)
 from tuntas.penerima.forms import ExportForm, ListFilterForm, NikSearchForm, RevealForm, UploadForm
 from tuntas.penerima.models import AccessAction, ImportJob
 from tuntas.penerima.selectors import (
@@ -406,12 +412,13 @@ def export(
             response: HttpResponse | StreamingHttpResponse | FileResponse
             if fmt == "csv":
                 response = StreamingHttpResponse(
-                    export_csv(rows), content_type="text/csv; charset=utf-8"
+                    export_csv(rows, export_title(pemda, jpd_obj, year)),
+                    content_type="text/csv; charset=utf-8",
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
             else:
                 response = FileResponse(
-                    export_xlsx_file(rows),
+                    export_xlsx_file(rows, export_title(pemda, jpd_obj, year)),
                     as_attachment=True,
                     filename=name,
                     content_type=XLSX_MIME,

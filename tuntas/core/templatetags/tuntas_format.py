@@ -15,5 +15,12 @@ register.filter("tanggal", formatting.tanggal)
 
 
 @register.filter
+def waktu(value: Any, option: str = "") -> str:
+    """``{{ entry.updated_at|waktu }}`` → 5 Desember 2026 06.11 WIB (the pemda's zone, active for
+    the request); ``|waktu:"detik"`` adds the seconds."""
+    return formatting.waktu(value, seconds=option == "detik")
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None

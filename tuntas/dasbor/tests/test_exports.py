@@ -7,12 +7,15 @@ import csv
 import io
 from typing import Any, ClassVar
 
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from tuntas.core.formatting import waktu
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import pemda_register
 from tuntas.testing import AccessMatrixMixin, PersonaTestCase, opd
 from tuntas.testing.api import entry_fill
+from tuntas.wilayah.zona import zone_of
 
 YEAR, TW = 2025, 2
 Q = f"?tahun={YEAR}&tw={TW}"
@@ -26,14 +29,27 @@ READERS_A = {
 }  # fmt: skip
 
 
-def sheet_rows(content: bytes) -> list[list[Any]]:
+def sheet_all_rows(content: bytes) -> list[list[Any]]:
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
 
 
-def csv_lines(content: bytes) -> list[str]:
+def sheet_rows(content: bytes) -> list[list[Any]]:
+    """The table under the title block (which ends at the first empty row)."""
+    rows = sheet_all_rows(content)
+    blank = next(i for i, r in enumerate(rows) if all(c == "" for c in r))
+    return rows[blank + 1 :]
+
+
+def csv_all_lines(content: bytes) -> list[str]:
     assert content.startswith(BOM)
     return content[len(BOM) :].decode("utf-8").split("\r\n")
+
+
+def csv_lines(content: bytes) -> list[str]:
+    """The table under the title block (which ends at the first empty line)."""
+    lines = csv_all_lines(content)
+    return lines[lines.index("") + 1 :]
 
 
 class ExportData(PersonaTestCase):
@@ -102,6 +118,23 @@ class ExportContentTests(ExportData):
         self.assertEqual(by_code["1.02"], ["1.02", "Kesehatan", 84.0, "Tuntas Madya"])
         self.assertIsInstance(by_code["1.02"][2], float)
         self.assertEqual(by_code["1.01"][2:], ["", ""])  # no value: empty cells, not "—"
+
+    def test_every_file_starts_with_its_title_block(self):
+        """Pemda, period, when it was made in the pemda's zone, and the demo mark (issue 11)."""
+        self.login("pimpinan_a")
+        made = waktu(timezone.now(), zone_of("32.75").info)[:-10]  # the day, as WIB shows it
+        lines = csv_all_lines(self.client.get(f"/pemda/32.75/unduh/urusan.csv{Q}").content)
+        self.assertEqual(lines[:3], ["Tuntas — Indeks per urusan", "Pemda: Kota Bekasi",
+                                     f"Periode: TW{TW} {YEAR}"])  # fmt: skip
+        self.assertTrue(lines[3].startswith(f"Dibuat: {made}") and lines[3].endswith(" WIB"))
+        self.assertEqual(lines[4], "")
+        rows = sheet_all_rows(self.client.get(f"/pemda/32.75/unduh/urusan.xlsx{Q}").content)
+        self.assertEqual([r[0] for r in rows[:3]], lines[:3])
+        self.assertNotIn("DATA CONTOH", "\n".join(lines))
+        Pemda.objects.filter(code="32.75").update(is_demo=True)
+        lines = csv_all_lines(self.client.get(f"/pemda/32.75/unduh/urusan.csv{Q}").content)
+        self.assertTrue(lines[4].startswith("DATA CONTOH"))
+        self.assertEqual(lines[5], "")
 
     def test_urusan_csv_bom_semicolons_decimal_comma(self):
         self.login("pimpinan_a")

@@ -184,6 +184,7 @@ class MethodDecidesWhatIsShownTests(PersonaTestCase):
         self.assertIn("25,00 %", table)
         csv = self.client.get(f"/pemda/32.75/unduh/mutu.csv?tahun={YEAR}&tw={TW}")
         lines = csv.content.decode("utf-8-sig").splitlines()
+        lines = lines[lines.index("") + 1 :]  # under the title block
         self.assertTrue(lines[1].startswith("1.02.K01;"))
         self.assertIn(";4;1;25,00;3", lines[1])  # the furthest short first
 

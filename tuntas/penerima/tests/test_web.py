@@ -468,7 +468,11 @@ class ExportTests(WebTestCase):
         )
         self.assertEqual(response.status_code, 200)
         text = b"".join(response.streaming_content).decode("utf-8-sig")
-        lines = text.strip().splitlines()
+        all_lines = text.strip().splitlines()
+        # the title block (list, pemda, year, made at), an empty line, then the table
+        self.assertEqual(all_lines[1:3], ["Pemda: Kota Bekasi", f"Periode: Tahun {YEAR}"])
+        self.assertTrue(all_lines[3].startswith("Dibuat: ") and all_lines[3].endswith(" WIB"))
+        lines = all_lines[all_lines.index("") + 1 :]
         self.assertEqual(lines[0].split(";"), list(COLUMNS))
         self.assertEqual(len(lines), 3)  # header + the two served people
         self.assertNotIn(STORED[0]["nik"], text)
@@ -486,6 +490,8 @@ class ExportTests(WebTestCase):
         )
         data = b"".join(response.streaming_content)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+        self.assertTrue(str(sheet[0][0]).startswith("Tuntas — Daftar penerima 1.02.K06"))
+        sheet = sheet[[r[0] for r in sheet].index("") + 1 :]
         self.assertEqual(sheet[0], list(COLUMNS))
         self.assertEqual(sorted(r[0] for r in sheet[1:]), sorted(r["nik"] for r in STORED))
         log = AccessLog.objects.get(action=AccessAction.EKSPOR)
