@@ -150,6 +150,11 @@ urlpatterns = [
         "pemda/<str:kode>/penerima/impor/<int:impor>/", penerima.job_detail, name="penerima-impor"
     ),
     path(
+        "pemda/<str:kode>/penerima/impor/<int:impor>/ulangi/",
+        penerima.job_retry,
+        name="penerima-impor-ulangi",
+    ),
+    path(
         "pemda/<str:kode>/penerima/impor/<int:impor>/laporan/",
         penerima.job_report,
         name="penerima-impor-laporan",

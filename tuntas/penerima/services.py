@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -322,6 +322,7 @@ def import_job_run(*, job_id: int) -> None:
     """Run one queued import (the background task): claim the job, import through
     :func:`recipients_import`, store the summary, delete the uploaded file. A second run of the
     same job does nothing."""
+    import_jobs_fail_stale()  # a worker starting a job also settles jobs whose worker died
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.ANTRI).update(
         status=ImportStatus.BERJALAN, started_at=timezone.now()
     )
@@ -360,3 +361,124 @@ def import_job_run(*, job_id: int) -> None:
         Path(job.stored_path).unlink(missing_ok=True)
         import_progress_path(job_id).unlink(missing_ok=True)
     ImportJob.objects.filter(pk=job_id).update(stored_path="", finished_at=timezone.now(), **result)
+
+
+# --- jobs whose worker died, retries, retention ---------------------------------------------
+# A worker killed mid-import (a restart, the OOM killer, a power cut) leaves its job "berjalan"
+# while its transaction is rolled back by the database: nothing of the file is stored. Its last
+# sign of life is the progress file (rewritten every chunk) or its start; after STALE_AFTER
+# without one it is marked failed — by the next import a worker starts, by `tuntas
+# bersihkan-unggahan`, or when someone asks to retry it — and its page says so (selectors).
+# Its uploaded file is kept so that "Ulangi" needs no new upload; every upload is deleted
+# after UPLOAD_RETENTION at the latest.
+
+STALE_AFTER = timedelta(minutes=int(os.environ.get("TUNTAS_IMPOR_BASI_MENIT", "10")))
+UPLOAD_RETENTION = timedelta(days=int(os.environ.get("TUNTAS_UNGGAHAN_SIMPAN_HARI", "7")))
+STALE_MESSAGE = (
+    "Pekerja latar belakang berhenti di tengah impor (mis. server dimulai ulang); tidak ada data "
+    "yang disimpan. Tekan “Ulangi impor” untuk menjalankannya lagi dengan berkas yang sama."
+)
+
+
+def import_job_last_alive(job: ImportJob) -> datetime | None:
+    """The job's last sign of life: its progress file's time, else its start."""
+    seen = job.started_at
+    try:
+        mtime = import_progress_path(job.pk).stat().st_mtime
+    except OSError:
+        return seen
+    touched = datetime.fromtimestamp(mtime, tz=UTC)
+    return touched if seen is None or touched > seen else seen
+
+
+def import_job_is_stale(job: ImportJob, *, now: datetime | None = None) -> bool:
+    if job.status != ImportStatus.BERJALAN:
+        return False
+    alive = import_job_last_alive(job)
+    return alive is None or alive < (now or timezone.now()) - STALE_AFTER
+
+
+def import_jobs_fail_stale(*, now: datetime | None = None) -> list[int]:
+    """Mark every running job without a sign of life for STALE_AFTER as failed (idempotent);
+    their progress files go, their uploads stay for a retry. The ids marked."""
+    now = now or timezone.now()
+    marked = []
+    for job in ImportJob.objects.filter(status=ImportStatus.BERJALAN).select_related("pemda"):
+        if not import_job_is_stale(job, now=now):
+            continue
+        with transaction.atomic():
+            updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.BERJALAN).update(
+                status=ImportStatus.GAGAL, error=STALE_MESSAGE, finished_at=now
+            )
+            if updated:
+                audit_event_create(
+                    action="penerima.impor_terhenti",
+                    object_type="pemda",
+                    object_id=job.pemda_id,
+                    data={"impor": job.pk, "jpd": job.jpd_id, "tahun": job.year},
+                )
+        if updated:
+            import_progress_path(job.pk).unlink(missing_ok=True)
+            marked.append(job.pk)
+    return marked
+
+
+def import_job_retry(
+    *, job: ImportJob, actor: User | None, enqueue: Callable[[int], Any]
+) -> ImportJob:
+    """Queue a failed job again with its uploaded file (a job whose worker died: see above).
+    Refused with a message when it has not failed or its file is gone."""
+    import_jobs_fail_stale()
+    job.refresh_from_db()
+    if job.status != ImportStatus.GAGAL:
+        raise DomainError("Hanya impor yang gagal yang dapat diulangi.")
+    if not job.stored_path or not Path(job.stored_path).is_file():
+        raise DomainError(
+            "Berkas unggahan impor ini sudah dihapus (impor sudah berakhir atau melewati masa "
+            "simpan); unggah berkasnya lagi."
+        )
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.GAGAL).update(
+            status=ImportStatus.ANTRI, error="", started_at=None, finished_at=None, rows_done=0
+        )
+        if not updated:
+            raise DomainError("Impor ini sudah diulangi.")
+        audit_event_create(
+            action="penerima.impor_ulang",
+            actor=actor,
+            object_type="pemda",
+            object_id=job.pemda_id,
+            data={"impor": job.pk, "jpd": job.jpd_id, "tahun": job.year},
+        )
+    enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def uploads_clean(*, now: datetime | None = None) -> dict[str, int]:
+    """Retention: delete uploaded files older than UPLOAD_RETENTION (and files no job refers to)
+    unless their job is queued or running; stale jobs are failed first. Counts for the log."""
+    now = now or timezone.now()
+    stale = import_jobs_fail_stale(now=now)
+    active = {
+        str(Path(p).resolve())
+        for p in ImportJob.objects.filter(
+            status__in=[ImportStatus.ANTRI, ImportStatus.BERJALAN]
+        ).values_list("stored_path", flat=True)
+        if p
+    }
+    removed = 0
+    limit = (now - UPLOAD_RETENTION).timestamp()
+    for path in upload_dir().iterdir():
+        if not path.is_file() or str(path.resolve()) in active:
+            continue
+        if path.name.startswith("impor-") and path.suffix in {".progress", ".tmp"}:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+                removed += 1
+            continue
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+            ImportJob.objects.filter(stored_path=str(path)).update(stored_path="")
+    return {"impor_terhenti": len(stale), "berkas_dihapus": removed}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -63,6 +64,8 @@ from tuntas.penerima.selectors import (
 )
 from tuntas.penerima.services import (
     access_log_create,
+    import_job_is_stale,
+    import_job_retry,
     import_job_submit,
     import_progress_read,
     jpd_version_required,
@@ -219,11 +222,36 @@ def job_detail(request: HttpRequest, kode: str, impor: int) -> HttpResponse:
         percent = 100
     elif job.rows_estimate:
         percent = min(99, round(100 * rows_done / job.rows_estimate))
-    context = {"pemda": pemda, "job": job, "rows_done": rows_done, "percent": percent}
+    context = {
+        "pemda": pemda,
+        "job": job,
+        "rows_done": rows_done,
+        "percent": percent,
+        # a worker that died: shown as stopped at once (the row follows when a worker runs)
+        "terhenti": import_job_is_stale(job),
+        "dapat_diulang": bool(job.stored_path)
+        and not _member_pemda(request, kode)[1].is_read_only_in(pemda),
+    }
     template = "penerima/_impor_status.html" if request.htmx else "penerima/impor.html"  # type: ignore[attr-defined]
     response = render(request, template, context)
     _no_store(response)
     return response
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, kode: str, impor: int) -> HttpResponse:
+    """Queue a failed job again with its uploaded file (a job whose worker died)."""
+    pemda, job = _job_for(request, kode, impor)
+    if _member_pemda(request, kode)[1].is_read_only_in(pemda):
+        raise _deny_by_name()
+    try:
+        import_job_retry(job=job, actor=_user(request), enqueue=recipients_import_task.enqueue)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Impor dimasukkan lagi ke antrean."))
+    return redirect("penerima-impor", kode=pemda.code, impor=job.pk)
 
 
 @login_required

@@ -314,6 +314,8 @@ SITE: dict[str, Route] = {
     ),
     "penerima-impor": Route({**K, "impor": "{job}"}, by_name(200, None)),
     "penerima-impor-laporan": Route({**K, "impor": "{job}"}, by_name(200, None)),
+    # a retry of a job that has not failed is refused with a message and a redirect (302)
+    "penerima-impor-ulangi": Route({**K, "impor": "{job}"}, by_name(None, 302)),
     "penerima-templat": Route({**K, "jpd": "1.02.K06"}, by_name(200, None)),
     "penerima-log": Route(
         K,

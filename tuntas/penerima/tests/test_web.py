@@ -10,6 +10,7 @@ import stat
 import tempfile
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,10 +20,12 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
+from tuntas.core.models import AuditEvent
 from tuntas.core.tests.zip_bomb import write_bomb
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus, RecipientEntry
 from tuntas.penerima.parsing import COLUMNS
@@ -337,6 +340,35 @@ class DatabaseQueueTests(WebTestCase):
         self.assertEqual(job.status, ImportStatus.SELESAI, job.error)
         self.assertEqual(job.summary["baru"], 2)
         self.assertFalse(Path(str(job.stored_path or "/nonexistent")).exists())
+
+    @override_settings(TASKS=DATABASE)
+    def test_a_job_whose_worker_died_shows_stopped_and_can_be_retried(self):
+        self.login("operator_kes")
+        self.upload([row(40), row(41)])
+        job = self.last_job()
+        url = reverse("penerima-impor", args=["32.75", job.pk])
+        # a worker claimed it an hour ago and was never heard of again
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.BERJALAN, started_at=timezone.now() - timedelta(hours=1)
+        )
+        page = self.client.get(url)
+        self.assertContains(page, "Terhenti")
+        self.assertNotContains(page, 'hx-trigger="every 1s"')  # no endless "berjalan"
+        self.assertContains(page, 'data-testid="ulangi"')
+        response = self.client.post(reverse("penerima-impor-ulangi", args=["32.75", job.pk]))
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportStatus.ANTRI)
+        self.assertEqual(job.error, "")
+        self.assertTrue(Path(job.stored_path).exists())
+        self.assertTrue(AuditEvent.objects.filter(action="penerima.impor_terhenti").exists())
+        self.assertTrue(AuditEvent.objects.filter(action="penerima.impor_ulang").exists())
+        self.assertEqual(DBTaskResult.objects.ready().count(), 2)  # the first and the retry
+        # a second retry of a queued job is refused with a message
+        response = self.client.post(
+            reverse("penerima-impor-ulangi", args=["32.75", job.pk]), follow=True
+        )
+        self.assertContains(response, "Hanya impor yang gagal yang dapat diulangi.")
 
     @override_settings(TASKS=IMMEDIATE)
     def test_a_job_runs_once(self):
