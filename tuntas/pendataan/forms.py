@@ -56,6 +56,11 @@ class EntryForm(forms.Form):
     realisasi = CountField(
         label=_("Realisasi anggaran (Rp)"), required=False, maximum=RUPIAH_WHOLE_MAX
     )
+    over_budget_reason = forms.CharField(
+        label=_("Penjelasan bila realisasi melebihi pagu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     permasalahan = forms.CharField(
         label=_("Permasalahan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -90,6 +95,7 @@ class EntryForm(forms.Form):
             over_target_reason=data.get("over_target_reason") or "",
             pagu=Decimal(data["pagu"]) if data.get("pagu") is not None else None,
             realisasi=Decimal(data["realisasi"]) if data.get("realisasi") is not None else None,
+            over_budget_reason=data.get("over_budget_reason") or "",
             permasalahan=data.get("permasalahan") or "",
             solusi=data.get("solusi") or "",
         )

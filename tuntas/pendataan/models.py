@@ -74,6 +74,7 @@ class QuarterEntry(models.Model):
     realisasi = models.DecimalField(
         _("realisasi (Rp)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
+    over_budget_reason = models.TextField(_("penjelasan realisasi melebihi pagu"), blank=True)
     permasalahan = models.TextField(_("permasalahan"), blank=True)
     solusi = models.TextField(_("solusi"), blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from tuntas.core.errors import DomainError
+from tuntas.core.formatting import rupiah
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod
 from tuntas.katalog.selectors import jpd_version_for_year
@@ -66,6 +67,7 @@ class EntryInput:
     )  # item id → (dibutuhkan, tersedia)
     over_target_reason: str = ""
     pagu: Decimal | None = None
+    over_budget_reason: str = ""
     realisasi: Decimal | None = None
     permasalahan: str = ""
     solusi: str = ""
@@ -214,8 +216,36 @@ def _validate(data: EntryInput, sasaran: int | None, items: list[MutuItem]) -> N
     for label, money in (("pagu", data.pagu), ("realisasi", data.realisasi)):
         if money is not None and money < 0:
             errors[label] = gettext("Nilai rupiah tidak boleh negatif.")
+    if (
+        data.pagu is not None
+        and data.realisasi is not None
+        and data.realisasi > data.pagu
+        and not data.over_budget_reason.strip()
+    ):
+        errors["over_budget_reason"] = gettext(
+            "Realisasi (%(r)s) melebihi pagu (%(p)s); jelaskan alasannya."
+        ) % {"r": rupiah(data.realisasi), "p": rupiah(data.pagu)}
     if errors:
         raise EntryInvalid(errors)
+
+
+def _is_empty(data: EntryInput) -> bool:
+    """Nothing typed at all: no number, no mutu quantity, no text."""
+    return (
+        data.terlayani is None
+        and data.pagu is None
+        and data.realisasi is None
+        and all(needed is None and available is None for needed, available in data.mutu.values())
+        and not any(
+            text.strip()
+            for text in (
+                data.over_target_reason,
+                data.over_budget_reason,
+                data.permasalahan,
+                data.solusi,
+            )
+        )
+    )
 
 
 def target_get(*, pemda: Pemda, jpd: Jpd, year: int) -> AnnualTarget | None:
@@ -242,16 +272,19 @@ def entry_save(
     sasaran = target.sasaran if target else None
     items = mutu_items_for(jpd=jpd, year=year)
     _validate(data, sasaran, items)
-    entry, _ = QuarterEntry.objects.select_for_update().get_or_create(
+    entry, created = QuarterEntry.objects.select_for_update().get_or_create(
         pemda=pemda, jpd=jpd, year=year, quarter=quarter
     )
     if entry.version != expected_version:
         raise EntryConflict(entry)
+    if created and _is_empty(data):  # the transaction rolls the new row back
+        raise EntryInvalid({"__all__": gettext("Belum ada yang diisi; isian tidak disimpan.")})
     before = {"terlayani": entry.terlayani, "versi": entry.version}
     entry.terlayani = data.terlayani
     entry.over_target_reason = data.over_target_reason.strip()
     entry.pagu = data.pagu
     entry.realisasi = data.realisasi
+    entry.over_budget_reason = data.over_budget_reason.strip()
     entry.permasalahan = data.permasalahan.strip()
     entry.solusi = data.solusi.strip()
     entry.version += 1

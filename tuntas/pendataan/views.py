@@ -79,6 +79,7 @@ def _initial(entry: QuarterEntry | None, items: list[Any], sasaran: int | None) 
             over_target_reason=entry.over_target_reason,
             pagu=int(entry.pagu) if entry.pagu is not None else None,
             realisasi=int(entry.realisasi) if entry.realisasi is not None else None,
+            over_budget_reason=entry.over_budget_reason,
             permasalahan=entry.permasalahan,
             solusi=entry.solusi,
         )

@@ -4,7 +4,7 @@ by sheet, row and column; the service's own rules checked in a trial save that i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,20 +51,31 @@ class Problem:
     row: int
     column: str  # column key
     message: str
+    jpd: str = ""  # "1.02.K02 Pelayanan kesehatan ibu bersalin": the JPD the row belongs to
 
     @property
     def text(self) -> str:
         index = COLUMN_INDEX[self.column]
-        # the header stays as the workbook shows it (Indonesian): see COLUMNS
-        return gettext(
-            "Lembar %(sheet)s, baris %(row)s, kolom %(column)s (%(header)s): %(message)s"
-        ) % {
+        values = {
             "sheet": self.sheet,
             "row": self.row,
+            "jpd": self.jpd,
             "column": column_letter(index),
-            "header": HEADERS[index],
+            "header": HEADERS[index],  # as the workbook shows it (Indonesian): see COLUMNS
             "message": self.message,
         }
+        if self.jpd:
+            return (
+                gettext(
+                    "Lembar %(sheet)s, baris %(row)s (JPD %(jpd)s), kolom %(column)s (%(header)s): "
+                    "%(message)s"
+                )
+                % values
+            )
+        return (
+            gettext("Lembar %(sheet)s, baris %(row)s, kolom %(column)s (%(header)s): %(message)s")
+            % values
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +84,7 @@ class Problem:
             "column": column_letter(COLUMN_INDEX[self.column]),
             "header": HEADERS[COLUMN_INDEX[self.column]],
             "message": self.message,
+            "jpd": self.jpd,
             "text": self.text,
         }
 
@@ -114,6 +126,7 @@ def _input_json(data: EntryInput) -> dict[str, Any]:
         "permasalahan": data.permasalahan,
         "solusi": data.solusi,
         "over_target_reason": data.over_target_reason,
+        "over_budget_reason": data.over_budget_reason,
         "mutu": {str(k): list(v) for k, v in data.mutu.items()},
     }
 
@@ -126,6 +139,7 @@ def input_from_json(data: Mapping[str, Any]) -> EntryInput:
         permasalahan=data["permasalahan"],
         solusi=data["solusi"],
         over_target_reason=data["over_target_reason"],
+        over_budget_reason=data.get("over_budget_reason", ""),
         mutu={int(k): (v[0], v[1]) for k, v in data["mutu"].items()},
     )
 
@@ -331,6 +345,13 @@ def workbook_preview(
     problems += _dry_run(pemda=pemda, year=year, quarter=quarter, changes=changes, actor=actor)
     order = {(r.sheet, r.number): i for i, r in enumerate(workbook.rows)}
     problems.sort(key=lambda p: (order.get((p.sheet, p.row), 0), COLUMN_INDEX[p.column]))
+    # every error names its JPD (code and name), so a reader of the list knows where to look
+    jpd_of_row = {(r.sheet, r.number): r.jpd for r in workbook.rows}
+    names = {code: f"{code} {j.name}" for code, j in jpd_objs.items()}
+    problems = [
+        replace(p, jpd=names.get(code, code)) if (code := jpd_of_row.get((p.sheet, p.row))) else p
+        for p in problems
+    ]
     return Preview(tuple(changes), tuple(problems))
 
 
@@ -399,6 +420,9 @@ def _change_for(
         over_target_reason=values.penjelasan,
         pagu=values.pagu,
         realisasi=values.realisasi,
+        # the workbook has no column for it: the reason given in the app stays (and without one,
+        # realisasi above pagu is refused with the message of the entry form)
+        over_budget_reason=entry.over_budget_reason if entry else "",
         permasalahan=values.permasalahan,
         solusi=values.solusi,
     )
@@ -413,6 +437,7 @@ _ERROR_COLUMNS = {
     "over_target_reason": "penjelasan",
     "pagu": "pagu",
     "realisasi": "realisasi",
+    "over_budget_reason": "realisasi",
     "permasalahan": "permasalahan",
     "solusi": "solusi",
 }

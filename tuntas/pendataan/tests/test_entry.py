@@ -295,3 +295,46 @@ class BoundTests(EntryTestCase):
         self.assertEqual(TargetRevision.objects.count(), 0)
         # shown once: the next visit shows the stored target again
         self.assertNotContains(self.client.get(self.url()), 'value="5.100"')
+
+
+class EmptyAndBudgetTests(EntryTestCase):
+    """An empty form is not "saved"; realisasi above pagu needs a reason (issue 11, point 1)."""
+
+    def test_an_empty_form_saves_nothing(self):
+        self.login("operator_kes")
+        response = self.client.post(self.url(), form_data(self.items, terlayani="", needed="",
+                                                          available=""))  # fmt: skip
+        self.assertContains(
+            response, "Belum ada yang diisi; isian tidak disimpan.", status_code=400
+        )
+        self.assertFalse(QuarterEntry.objects.exists())
+        self.assertFalse(AuditEvent.objects.filter(action="isian.simpan").exists())
+
+    def test_clearing_a_saved_entry_is_a_change_and_is_kept(self):
+        self.login("operator_kes")
+        self.assertEqual(self.client.post(self.url(), form_data(self.items)).status_code, 302)
+        response = self.client.post(
+            self.url(), form_data(self.items, version=1, terlayani="", needed="", available="")
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertIsNone(QuarterEntry.objects.get().terlayani)
+
+    def test_realisasi_above_pagu_needs_a_reason(self):
+        self.login("operator_kes")
+        response = self.client.post(self.url(), form_data(self.items, pagu="1.000.000",
+                                                          realisasi="1.250.000"))  # fmt: skip
+        self.assertContains(
+            response,
+            "Realisasi (Rp 1.250.000) melebihi pagu (Rp 1.000.000); jelaskan alasannya.",
+            status_code=400,
+        )
+        self.assertFalse(QuarterEntry.objects.exists())
+        response = self.client.post(
+            self.url(),
+            form_data(self.items, pagu="1.000.000", realisasi="1.250.000",
+                      over_budget_reason="tambahan dari APBD perubahan"),
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 302)
+        entry = QuarterEntry.objects.get()
+        self.assertEqual(entry.over_budget_reason, "tambahan dari APBD perubahan")
+        self.assertContains(self.client.get(self.url()), "tambahan dari APBD perubahan")

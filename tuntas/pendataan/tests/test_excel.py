@@ -43,6 +43,11 @@ WRITERS = {"operator_kes": 200, "operator_dik": 200, "verifikator_kes": 200,
 READ_ONLY = {"pimpinan_a": 403, "provinsi_jabar": 403, "pusat": 403}
 
 
+def label(code: str) -> str:
+    """How an Excel error names a JPD: its code and name."""
+    return f"{code} {Jpd.objects.get(code=code).name}"
+
+
 def col(key: str) -> str:
     return column_letter(COLUMN_INDEX[key])
 
@@ -376,10 +381,10 @@ class BadValueTests(ExcelTestCase):
         item_row = row_of(data, K02, b01)
         texts = [e["text"] for e in upload.errors]
         self.assertEqual(texts, [
-            f"Lembar {SHEET}, baris {rows[K01]}, kolom F (Terlayani kumulatif): nilai “-5” tidak boleh negatif.",
-            f"Lembar {SHEET}, baris {rows[K02]}, kolom F (Terlayani kumulatif): nilai “12,5” harus bilangan bulat (pemisah ribuan harus tepat per 3 angka).",
-            f"Lembar {SHEET}, baris {item_row}, kolom H (Mutu tersedia): nilai “sepuluh” bukan angka.",
-            f"Lembar {SHEET}, baris {rows[K03]}, kolom I (Pagu anggaran): nilai “banyak” bukan angka.",
+            f"Lembar {SHEET}, baris {rows[K01]} (JPD {label(K01)}), kolom F (Terlayani kumulatif): nilai “-5” tidak boleh negatif.",
+            f"Lembar {SHEET}, baris {rows[K02]} (JPD {label(K02)}), kolom F (Terlayani kumulatif): nilai “12,5” harus bilangan bulat (pemisah ribuan harus tepat per 3 angka).",
+            f"Lembar {SHEET}, baris {item_row} (JPD {label(K02)}), kolom H (Mutu tersedia): nilai “sepuluh” bukan angka.",
+            f"Lembar {SHEET}, baris {rows[K03]} (JPD {label(K03)}), kolom I (Pagu anggaran): nilai “banyak” bukan angka.",
         ])  # fmt: skip
         page = self.client.get(self.base() + f"unggah/{upload.pk}/").content.decode()
         self.assertIn('data-testid="kesalahan"', page)
@@ -396,9 +401,9 @@ class BadValueTests(ExcelTestCase):
         })  # fmt: skip
         upload = self.preview(data)
         self.assertEqual([e["text"] for e in upload.errors], [
-            f"Lembar {SHEET}, baris {row_of(data, K02)}, kolom I (Pagu anggaran): nilai “12.345” "
+            f"Lembar {SHEET}, baris {row_of(data, K02)} (JPD {label(K02)}), kolom I (Pagu anggaran): nilai “12.345” "
             "paling banyak 2 angka di belakang koma.",
-            f"Lembar {SHEET}, baris {row_of(data, K03)}, kolom F (Terlayani kumulatif): nilai "
+            f"Lembar {SHEET}, baris {row_of(data, K03)} (JPD {label(K03)}), kolom F (Terlayani kumulatif): nilai "
             f"“{10**16}” terlalu besar (paling banyak 999.999.999.999.999).",
         ])  # fmt: skip
         self.assertEqual(
@@ -406,12 +411,31 @@ class BadValueTests(ExcelTestCase):
             [("(kosong)", "Rp 1.250.000,50")],
         )
 
+    def test_a_refused_workbook_shows_its_errors_by_jpd_and_no_change_table(self):
+        data = self.edited({(K02, "", "terlayani"): "dua", (K03, "", "terlayani"): 5})
+        upload = self.preview(data)
+        page = self.client.get(self.base() + f"unggah/{upload.pk}/").content.decode()
+        self.assertIn('data-testid="kesalahan"', page)
+        self.assertIn(f'<td data-testid="jpd-kesalahan">{label(K02)}</td>', page)
+        self.assertNotIn('data-testid="perubahan"', page)  # K03's change cannot be saved anyway
+        self.assertNotIn('data-testid="konfirmasi"', page)
+
+    def test_realisasi_above_pagu_needs_the_reason_given_in_the_app(self):
+        data = self.edited({(K02, "", "pagu"): 1000000, (K02, "", "realisasi"): 1500000})
+        upload = self.preview(data)
+        self.assertEqual(
+            [e["text"] for e in upload.errors],
+            [f"Lembar {SHEET}, baris {row_of(data, K02)} (JPD {label(K02)}), kolom J (Realisasi "
+             "anggaran): Realisasi (Rp 1.500.000) melebihi pagu (Rp 1.000.000); jelaskan alasannya."],
+        )  # fmt: skip
+        self.assertNothingWritten()
+
     def test_service_rules_are_checked_in_the_preview(self):
         data = self.edited({(K02, "", "terlayani"): 600})  # sasaran 500, no explanation
         upload = self.preview(data)
         self.assertEqual(
             [e["text"] for e in upload.errors],
-            [f"Lembar {SHEET}, baris {row_of(data, K02)}, kolom M (Penjelasan bila melebihi sasaran): "
+            [f"Lembar {SHEET}, baris {row_of(data, K02)} (JPD {label(K02)}), kolom M (Penjelasan bila melebihi sasaran): "
              "Terlayani (600) melebihi sasaran (500); jelaskan alasannya."],
         )  # fmt: skip
         self.assertNothingWritten()  # the preview's trial save was rolled back
@@ -549,7 +573,7 @@ class ConcurrencyTests(ExcelTestCase):
         upload = self.preview(kes_file, "operator_dik")
         self.assertEqual(
             [e["text"] for e in upload.errors],
-            [f"Lembar {SHEET}, baris {row_of(kes_file, K01)}, kolom A (Kode JPD): Anda tidak berhak "
+            [f"Lembar {SHEET}, baris {row_of(kes_file, K01)} (JPD {label(K01)}), kolom A (Kode JPD): Anda tidak berhak "
              f"mengisi JPD {K01}; baris ini tidak dapat disimpan."],
         )  # fmt: skip
         self.assertEqual(self.confirm(upload).status_code, 400)
