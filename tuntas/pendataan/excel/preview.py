@@ -348,10 +348,11 @@ def workbook_preview(
     # every error names its JPD (code and name), so a reader of the list knows where to look
     jpd_of_row = {(r.sheet, r.number): r.jpd for r in workbook.rows}
     names = {code: f"{code} {j.name}" for code, j in jpd_objs.items()}
-    problems = [
-        replace(p, jpd=names.get(code, code)) if (code := jpd_of_row.get((p.sheet, p.row))) else p
-        for p in problems
-    ]
+    named = []
+    for p in problems:
+        row_jpd = jpd_of_row.get((p.sheet, p.row), "")
+        named.append(replace(p, jpd=names.get(row_jpd, row_jpd)) if row_jpd else p)
+    problems = named
     return Preview(tuple(changes), tuple(problems))
 
 
