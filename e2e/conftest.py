@@ -94,3 +94,29 @@ def shot(page: object):
         return path
 
     return take
+
+
+@pytest.fixture
+def registry(settings, tmp_path, monkeypatch):
+    """Kota Bekasi with its default agencies, a data key, the database queue, and a health
+    operator (operator.dinkes) who may manage the by-name lists of Dinas Kesehatan."""
+    import base64
+
+    from tuntas.akun.models import Membership, Role
+    from tuntas.organisasi.models import PerangkatDaerah
+    from tuntas.organisasi.services import pemda_register
+    from tuntas.testing import ensure_test_regions, make_user
+
+    monkeypatch.setenv("TUNTAS_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
+    settings.VAR_DIR = tmp_path / "var"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ensure_test_regions()
+    pemda = pemda_register(code="32.75")
+    user = make_user("operator.dinkes")
+    Membership.objects.create(
+        user=user,
+        pemda=pemda,
+        opd=PerangkatDaerah.objects.get(pemda=pemda, name="Dinas Kesehatan"),
+        role=Role.OPERATOR,
+    )
+    return pemda

@@ -11,9 +11,7 @@ would skip the queued state the page must handle."""
 
 from __future__ import annotations
 
-import base64
 import io
-import os
 import re
 
 import pytest
@@ -21,31 +19,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
-from tuntas.akun.models import Membership, Role
-from tuntas.organisasi.models import PerangkatDaerah
-from tuntas.organisasi.services import pemda_register
 from tuntas.penerima.models import ImportJob, RecipientEntry
 from tuntas.penerima.tests.helpers import YEAR, csv_text, row
-from tuntas.testing import PASSWORD, ensure_test_regions, make_user
+from tuntas.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def registry(settings, tmp_path, monkeypatch):
-    monkeypatch.setenv("TUNTAS_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
-    settings.VAR_DIR = tmp_path / "var"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    ensure_test_regions()
-    pemda = pemda_register(code="32.75")
-    user = make_user("operator.dinkes")
-    Membership.objects.create(
-        user=user,
-        pemda=pemda,
-        opd=PerangkatDaerah.objects.get(pemda=pemda, name="Dinas Kesehatan"),
-        role=Role.OPERATOR,
-    )
-    return pemda
 
 
 def worker_turn() -> None:

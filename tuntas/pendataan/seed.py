@@ -438,7 +438,7 @@ def _insert(
 
 ENTRY_FIELDS = (
     "pemda", "jpd", "year", "quarter", "terlayani", "over_target_reason", "pagu", "realisasi",
-    "permasalahan", "solusi", "version", "updated_at", "capaian_penerima", "capaian_mutu",
+    "over_budget_reason", "permasalahan", "solusi", "version", "updated_at", "capaian_penerima", "capaian_mutu",
     "nilai", "kategori", "is_complete",
 )  # fmt: skip
 
@@ -577,7 +577,7 @@ def _seed_chunk(
                         (
                             pemda.code, plan.jpd.code, year, q, terlayani,
                             plan.over_target_reason if over else "", plan.pagu,
-                            plan.realisasi[q], problem, solution, 1, now,
+                            plan.realisasi[q], "", problem, solution, 1, now,
                             result["capaian_penerima"], result["capaian_mutu"], result["nilai"],
                             result["kategori"], result["is_complete"],
                         )

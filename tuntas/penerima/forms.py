@@ -72,7 +72,7 @@ class ListFilterForm(forms.Form):
             (r.code, f"{r.code} {r.name}") for r in kecamatan
         ]
         self.fields["desa"].choices = [("", _("Semua"))] + [  # type: ignore[attr-defined]
-            (r.code, f"{r.code} {r.name}") for r in desa
+            (r.code, r.name) for r in desa
         ]
 
     def list_filter(self) -> ListFilter:

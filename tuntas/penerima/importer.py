@@ -22,14 +22,15 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from tuntas.core.tabular import TableError
+from tuntas.core.safe_write import xlsx_text
+from tuntas.core.tabular import TableError, normalize_header
 from tuntas.penerima.copy_encoder import (
     ENTRY_COPY_COLUMNS,
     PERSON_COPY_COLUMNS,
     STAGE_COLUMNS,
     CopyEncoder,
 )
-from tuntas.penerima.crypto import DataKeys
+from tuntas.penerima.crypto import DataKeys, mask_nik
 from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.parsing import Table, report_text
 from tuntas.penerima.validation import CheckedRow, RowValidator
@@ -45,7 +46,7 @@ class ImportSummary:
     baris: int = 0  # data rows read
     diterima: int = 0  # valid rows taken (0 when the whole file is refused)
     ditolak: int = 0  # rows with an error
-    peringatan: int = 0  # taken rows that carry a warning
+    peringatan: int = 0  # rows without an error that carry a warning (written or not)
     baru: int = 0  # entries inserted
     diperbarui: int = 0  # stored entries whose values changed
     dihapus: int = 0  # entries removed by --ganti (not in the file any more)
@@ -67,10 +68,14 @@ class ImportSummary:
 
 class ErrorReport:
     """The XLSX error report, written row by row (constant memory) when the first problem
-    appears: the row number, the original cells, then ``kesalahan`` and ``peringatan``."""
+    appears: the row number, the original cells, then ``kesalahan`` and ``peringatan``. The NIK
+    is masked (``327501******0001``): the operator has the original file and the row number."""
 
     def __init__(self, *, header: tuple[Any, ...], name: str) -> None:
         self.header = header
+        self._nik_column = next(
+            (i for i, h in enumerate(header) if normalize_header(h) == "nik"), None
+        )
         self.name = name
         self.path: Path | None = None
         self._workbook: Any = None
@@ -88,7 +93,7 @@ class ErrorReport:
         bold = self._workbook.add_format({"bold": True})
         titles = ["baris", *(str(report_text(c)) for c in self.header), "kesalahan", "peringatan"]
         for col, title in enumerate(titles):
-            self._sheet.write_string(0, col, title, bold)
+            xlsx_text(self._sheet, 0, col, title, bold)
 
     def add(self, cells: tuple[Any, ...], checked: CheckedRow) -> None:
         if self._workbook is None:
@@ -98,18 +103,20 @@ class ErrorReport:
         width = max(len(self.header), len(cells))
         for col in range(width):
             value = report_text(cells[col]) if col < len(cells) else ""
+            if col == self._nik_column and value not in ("", None):
+                value = mask_nik(str(value).strip())
             if isinstance(value, bool):
                 sheet.write_boolean(row, col + 1, value)
             elif isinstance(value, int | float):
                 sheet.write_number(row, col + 1, value)
             elif value not in ("", None):
-                sheet.write_string(row, col + 1, str(value))  # never a formula
+                xlsx_text(sheet, row, col + 1, str(value))  # never a formula
         errors = "; ".join(f"{p.column}: {p.message}" for p in checked.errors)
         warnings = "; ".join(f"{p.column}: {p.message}" for p in checked.warnings)
         if errors:
-            sheet.write_string(row, width + 1, errors)
+            xlsx_text(sheet, row, width + 1, errors)
         if warnings:
-            sheet.write_string(row, width + 2, warnings)
+            xlsx_text(sheet, row, width + 2, warnings)
         self._next += 1
 
     def close(self) -> str | None:
@@ -581,7 +588,9 @@ def _run(
         raise TableError("Berkas tidak berisi baris data di bawah baris judul kolom.")
     refused = summary.ditolak > 0 and (not accept_partial or summary.diterima == 0)
     if refused:
-        summary.diterima = summary.peringatan = summary.baru = summary.diperbarui = 0
+        # nothing written: nothing accepted; the warnings found stay counted, so a refused run
+        # and an accepted run (terima sebagian) of the same file report the same warnings
+        summary.diterima = summary.baru = summary.diperbarui = 0
         return summary
     summary.dihapus = sink.finish()
     summary.written = True

@@ -358,6 +358,8 @@ def recipient_list(request: HttpRequest, kode: str, tahun: int, jpd: str) -> Htt
             "searching": bool(form.is_valid() and form.cleaned_data.get("cari")),
             "page": page,
             "rows": rows,
+            # the desa/kelurahan of each row by name (the filter's choices hold them all)
+            "desa_names": {code: label for code, label in form.fields["desa"].choices if code},  # type: ignore[attr-defined]
             "query": query.urlencode(),
             "query_without_search": without_search.urlencode(),
         },

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from tuntas.core.models import AuditEvent
 from tuntas.penerima import crypto
+from tuntas.penerima.crypto import mask_nik
 from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.services import recipients_import
 from tuntas.penerima.tests.helpers import (
@@ -83,8 +84,32 @@ class ImportSemanticsTests(PenerimaTestCase):
         self.assertIn("kesalahan", rows[0])
         self.assertEqual(len(rows), 2)  # header + the one bad row
         self.assertEqual(rows[1][0], 4)  # spreadsheet row 4 (header is row 1)
-        self.assertIn("123", rows[1])  # the original cells come back
+        self.assertIn("Warga Uji 3", rows[1])  # the original cells come back ...
+        self.assertIn("***", rows[1])  # ... but the NIK only masked (the operator has the file)
         self.assertIn("NIK harus tepat 16 angka", rows[1][rows[0].index("kesalahan")])
+
+    def test_refused_and_accepted_runs_count_the_same_warnings(self):
+        people = [row(1, tanggal_lahir="1990-05-16"), row(2, kode_desa=DESA_B), row(3)]
+        path = self.write_csv(people)
+        refused_code, refused, _ = self.run_import(path)
+        accepted_code, accepted, _ = self.run_import(path, "--terima-sebagian")
+        self.assertEqual((refused_code, accepted_code), (1, 0))
+        self.assertEqual((refused["ditolak"], accepted["ditolak"]), (1, 1))
+        self.assertEqual((refused["diterima"], accepted["diterima"]), (0, 2))
+        self.assertEqual((refused["peringatan"], accepted["peringatan"]), (1, 1))
+
+    def test_the_error_report_holds_the_nik_masked(self):
+        people = [row(1, tanggal_lahir="1990-05-16"), row(2, kode_desa=DESA_B)]
+        code, doc, _ = self.run_import(self.write_csv(people))
+        self.assertEqual(code, 1)
+        report = Path(doc["laporan_kesalahan"])
+        self.assertEqual(report.stat().st_mode & 0o777, 0o600)
+        rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_index(0).to_python()
+        column = rows[0].index("nik")
+        self.assertEqual([r[column] for r in rows[1:]], [mask_nik(nik(1)), mask_nik(nik(2))])
+        everything = repr(rows)
+        self.assertNotIn(nik(1), everything)
+        self.assertNotIn(nik(2), everything)
 
     def test_terima_sebagian_writes_the_valid_rows(self):
         bad = self.write_csv([row(1), row(2, kode_desa=DESA_B), row(3, tanggal_lahir="1990-05-16")])
