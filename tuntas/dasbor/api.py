@@ -100,7 +100,10 @@ class PemdaDasborOut(Schema):
 
 
 class PeringkatOut(Schema):
-    peringkat: int
+    peringkat: int | None = Field(
+        description="Peringkat di antara pemda setingkat (provinsi dan kab/kota diperingkat "
+        "terpisah); null bila belum ada nilai."
+    )
     kode: str
     nama: str
     tingkat: str
@@ -110,6 +113,10 @@ class PeringkatOut(Schema):
     kategori_nama: str
     jpd_lengkap: int | None
     jpd_total: int | None
+    data_lengkap: bool = Field(
+        description="Semua JPD bersasaran sudah diisi untuk periode ini (bila tidak, peringkat "
+        "dapat berubah)."
+    )
 
 
 class ProvinsiDasborOut(Schema):
@@ -200,11 +207,11 @@ def indeks_out(result: QuarterResult | None, shown: Shown, jpd_total: int) -> In
 
 def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
     out = []
-    for position, row in enumerate(rows, start=1):
+    for row in rows:
         result = row.result
         out.append(
             PeringkatOut(
-                peringkat=position,
+                peringkat=row.rank or None,
                 kode=row.pemda.code,
                 nama=row.pemda.name,
                 tingkat=row.pemda.level,
@@ -214,6 +221,7 @@ def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
                 kategori_nama=row.shown.kategori_nama,
                 jpd_lengkap=result.jpd_complete if result else None,
                 jpd_total=result.jpd_total if result else None,
+                data_lengkap=not row.incomplete,
             )
         )
     return out

@@ -165,24 +165,28 @@ def ranking_table(rows: list[RankedRow], filename: str) -> Table:
         filename,
         [
             Column(_("Peringkat"), "int", 10),
+            Column(_("Tingkat"), width=14),
             Column(_("Kode"), width=8),
             Column(_("Pemerintah daerah"), width=40),
             Column(_("Indeks (%)"), "percent"),
             Column(_("Kategori"), width=18),
             Column(_("JPD lengkap"), "int"),
             Column(_("JPD total"), "int"),
+            Column(_("Data"), width=22),
         ],
         [
             [
-                position,
+                row.rank or None,
+                row.pemda.get_level_display(),
                 row.pemda.code,
                 row.pemda.name,
                 row.shown.nilai,
                 row.shown.kategori_nama,
                 row.result.jpd_complete if row.result else None,
                 row.result.jpd_total if row.result else None,
+                _("data belum lengkap") if row.incomplete else _("lengkap"),
             ]
-            for position, row in enumerate(rows, start=1)
+            for row in rows
         ],
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -183,14 +183,36 @@ def pemda_dashboard(pemda: Pemda, year: int, quarter: int) -> PemdaDashboard:
 class RankedRow:
     pemda: Pemda
     result: QuarterResult | None
-    shown: Shown = EMPTY  # the region index as the pemda's method shows it
+    shown: Shown = EMPTY  # the value ranked on (region index, or the chosen urusan's value)
+    rank: int = 0  # among pemda of the same level (provinces and kab/kota are ranked apart)
 
     @property
     def nilai(self) -> Decimal | None:
         return self.shown.nilai
 
+    @property
+    def incomplete(self) -> bool:
+        """Not every JPD with a target has its entry for the period: the rank may change."""
+        return self.result is None or self.result.jpd_complete < self.result.jpd_total
 
-def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
+
+def with_ranks(rows: list[RankedRow]) -> list[RankedRow]:
+    """Number the rows (already best first) within each level: a province is never ranked
+    against kab/kota. Rows without a value get no rank (0)."""
+    counters: dict[str, int] = {}
+    out = []
+    for row in rows:
+        if row.shown.nilai is None:
+            out.append(replace(row, rank=0))
+            continue
+        counters[row.pemda.level] = counters.get(row.pemda.level, 0) + 1
+        out.append(replace(row, rank=counters[row.pemda.level]))
+    return out
+
+
+def ranked(
+    pemda_qs: object, year: int, quarter: int, methods: dict[str, Method] | None = None
+) -> list[RankedRow]:
     """Pemda with their result for the period, best index first (no result last); ranked on
     the stored values, each shown at its own pemda's method's precision."""
     pemda_list = list(pemda_qs)  # type: ignore[call-overload]
@@ -200,7 +222,7 @@ def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
             pemda__in=[p.code for p in pemda_list], year=year, quarter=quarter
         )
     }
-    methods = methods_by_code()
+    methods = methods if methods is not None else methods_by_code()
     rows = [
         RankedRow(
             p,
@@ -213,7 +235,7 @@ def ranked(pemda_qs: object, year: int, quarter: int) -> list[RankedRow]:
     def exact(row: RankedRow) -> Decimal:
         return row.result.nilai if row.result and row.result.nilai is not None else Decimal(-1)
 
-    return sorted(rows, key=lambda r: (-exact(r), r.pemda.code))
+    return with_ranks(sorted(rows, key=lambda r: (-exact(r), r.pemda.code)))
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -247,9 +269,23 @@ def national_ranking(
     qs = pemda_readable(scope).order_by("code")
     if level in ("provinsi", "kabkota"):
         qs = qs.filter(level=level)
-    rows = ranked(qs, year, quarter)
+    methods = methods_by_code()
+    rows = ranked(qs, year, quarter, methods)
     if urusan:
-        rows = [r for r in rows if r.result and urusan in r.result.urusan]
+        # ranked and coloured by the chosen urusan's value, not by the region index
+        rows = [
+            replace(
+                r, shown=urusan_shown(r.result, urusan, methods[str(r.pemda.scoring_method_id)])
+            )
+            for r in rows
+            if r.result and urusan in r.result.urusan
+        ]
+
+        def exact(row: RankedRow) -> Decimal:
+            assert row.result is not None
+            return Decimal(row.result.urusan[urusan]["nilai"])
+
+        rows.sort(key=lambda r: (-exact(r), r.pemda.code))
     if category:
         rows = [
             r
@@ -258,4 +294,4 @@ def national_ranking(
             and (r.result.urusan.get(urusan, {}).get("kategori") if urusan else r.result.kategori)
             == category
         ]
-    return rows
+    return with_ranks(rows)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +24,15 @@ def period_from(request: HttpRequest) -> tuple[int, int]:
     if quarter not in (1, 2, 3, 4) or year not in year_choices():
         raise Http404("Periode tidak dikenal")
     return year, quarter
+
+
+def trend_by_year(trend: list[Any]) -> dict[str, list[float | None]]:
+    """``{"2025": [TW1, TW2, TW3, TW4], ...}``: the region index per quarter, per year."""
+    years: dict[str, list[float | None]] = {}
+    for row in trend:
+        values = years.setdefault(str(row.year), [None, None, None, None])
+        values[row.quarter - 1] = float(row.shown.nilai) if row.shown.nilai is not None else None
+    return years
 
 
 @login_required
@@ -56,10 +67,10 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
             "years": year_choices(),
             "can_enter": not scope.is_read_only_in(pemda_obj),
             "can_admin": scope.can_admin(pemda_obj),
-            "trend_labels": [f"TW{r.quarter} {r.year}" for r in board.trend],
-            "trend_values": [
-                float(r.shown.nilai) if r.shown.nilai is not None else None for r in board.trend
-            ],
+            # the trend chart: one line per year over TW1..TW4 (entries are cumulative toward the
+            # year's target, so a new year starts low again: drawn as its own line, beside the
+            # share of the year a quarter represents, not as a fall)
+            "trend_years": trend_by_year(board.trend),
             "Role": Role,
             # JPD with a by-name registry for the year: linked to the drill-down (one query)
             "registry_jpd": registry_jpd_codes(pemda=pemda_obj, year=year),
@@ -113,6 +124,9 @@ def nasional(request: HttpRequest) -> HttpResponse:
         "dasbor/nasional.html",
         {
             "rows": rows,
+            # provinces and kab/kota are ranked apart (RankedRow.rank), and shown apart
+            "rows_provinsi": [r for r in rows if r.pemda.level == "provinsi"],
+            "rows_kabkota": [r for r in rows if r.pemda.level == "kabkota"],
             "tahun": year,
             "tw": quarter,
             "years": year_choices(),

@@ -208,7 +208,7 @@ class ExcelMessageTests(MessageLanguageTestCase):
         page = self.client.get(response["Location"]).content.decode()
         self.assertRegex(
             page,
-            rf"Sheet {re.escape(SHEET)}, row \d+, column F \(Terlayani kumulatif\): "
+            rf"Sheet {re.escape(SHEET)}, row \d+ \(JPD 1\.02\.K01 [^)]+\), column F \(Terlayani kumulatif\): "
             r"the value “abc” is not a number\.",
         )
         self.assertNotIn("bukan angka", page)

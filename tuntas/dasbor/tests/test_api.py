@@ -159,6 +159,7 @@ class ApiScopeTests(ApiData, AccessMatrixMixin):
                 "kategori_nama": "Tuntas Utama",
                 "jpd_lengkap": 1,
                 "jpd_total": 29,
+                "data_lengkap": False,
             },
         )
         self.assertEqual(self.client.get(f"/api/provinsi/36/dasbor{Q}").status_code, 404)

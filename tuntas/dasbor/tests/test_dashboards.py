@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import ClassVar
+
+from django.db.models import F
 
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
@@ -84,3 +88,78 @@ class DashboardTests(PersonaTestCase, AccessMatrixMixin):
         self.assertNotIn("Kota Bekasi</a>", page)
         page = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}&urusan=1.01").content.decode()
         self.assertNotIn("Kota Bekasi</a>", page)  # nobody has education data
+
+
+class WalkFindingsTests(PersonaTestCase):
+    """What the browser walk found on the dashboards (issue 11, point 7)."""
+
+    bogor: ClassVar[Pemda]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.bogor = pemda_register(code="32.01")
+        fill(cls.pemda_a, "1.02.K07", 4900, 3570)  # region index 78.28
+        fill(cls.bogor, "1.02.K07", 100, 95)  # region index 96
+        # education: Bekasi high, Bogor low — the opposite order
+        fill(cls.pemda_a, "1.01.K01", 100, 100)
+        fill(cls.bogor, "1.01.K01", 100, 20)
+
+    def rank_rows(self, page: str) -> list[str]:
+        return re.findall(r'data-testid="peringkat-([\d.]+)"', page)
+
+    def test_the_urusan_filter_ranks_and_colours_by_that_urusan(self):
+        self.login("pusat")
+        # the region index: Bekasi (78.28 and 100) above Bogor (96 and 20)
+        overall = self.client.get(
+            f"/nasional/?tahun={YEAR}&tw={TW}&tingkat=kabkota"
+        ).content.decode()
+        self.assertEqual(self.rank_rows(overall)[:2], ["32.75", "32.01"])
+        # health alone: Bogor (96) above Bekasi (78.28), coloured by its health category
+        page = self.client.get(
+            f"/nasional/?tahun={YEAR}&tw={TW}&tingkat=kabkota&urusan=1.02"
+        ).content.decode()
+        self.assertEqual(self.rank_rows(page), ["32.01", "32.75"])
+        bogor = page[: page.index('data-testid="peringkat-32.01"')]
+        self.assertTrue(bogor.endswith('<tr class="row-utama" '))
+        self.assertIn("Diurutkan dan diwarnai menurut nilai urusan 1.02", page)
+        doc = self.client.get(f"/api/nasional/dasbor?tahun={YEAR}&tw={TW}&urusan=1.02").json()
+        self.assertEqual(
+            [(r["kode"], r["peringkat"]) for r in doc["pemda"]][:2], [("32.01", 1), ("32.75", 2)]
+        )
+
+    def test_provinces_and_kabkota_are_ranked_apart_and_incomplete_data_is_marked(self):
+        jpd = Jpd.objects.get(code="1.02.K01")  # a target without its quarterly entry
+        target_set(pemda=self.bogor, jpd=jpd, year=YEAR, sasaran=10, reason="x",
+                   expected_version=0, actor=None)  # fmt: skip
+        self.login("pusat")
+        page = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}").content.decode()
+        provinsi, kabkota = page.index("<h2>Provinsi</h2>"), page.index("<h2>Kabupaten/Kota</h2>")
+        self.assertLess(provinsi, kabkota)
+        self.assertEqual(self.rank_rows(page[provinsi:kabkota]), ["32"])
+        ranks = re.findall(r'data-testid="peringkat-[\d.]+">\s*<td class="num">(\S+?)[ <]',
+                           page[kabkota:])  # fmt: skip
+        self.assertEqual(ranks[:2], ["1", "2"])  # kab/kota numbered from 1 on their own
+        bogor = page[page.index('data-testid="peringkat-32.01"') :]
+        self.assertIn('data-testid="belum-lengkap"', bogor[: bogor.index("</tr>")])
+        self.assertIn('data-testid="belum-lengkap"', bogor[: bogor.index("</tr>")])
+        # complete (every JPD of the level entered): no marker
+        from tuntas.pendataan.models import QuarterResult
+
+        QuarterResult.objects.filter(pemda=self.pemda_a).update(jpd_complete=F("jpd_total"))
+        page = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}").content.decode()
+        bekasi = page[page.index('data-testid="peringkat-32.75"') :]
+        self.assertNotIn('data-testid="belum-lengkap"', bekasi[: bekasi.index("</tr>")])
+
+    def test_the_trend_is_drawn_per_year(self):
+        self.login("pimpinan_a")
+        page = self.client.get(f"/pemda/32.75/?tahun={YEAR}&tw={TW}")
+        years = json.loads(
+            re.search(
+                r'id="tren-tahun" type="application/json">(.*?)</script>', page.content.decode()
+            ).group(1)
+        )
+        self.assertEqual(list(years), [str(YEAR)])
+        self.assertEqual(years[str(YEAR)][0], None)
+        self.assertIsNotNone(years[str(YEAR)][TW - 1])
+        self.assertContains(page, "Satu garis per tahun")

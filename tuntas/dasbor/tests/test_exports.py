@@ -189,26 +189,33 @@ class ExportContentTests(ExportData):
         self.assertEqual(
             [ln for ln in csv_lines(response.content) if ln],
             [
-                "Peringkat;Kode;Pemerintah daerah;Indeks (%);Kategori;JPD lengkap;JPD total",
-                "1;32.01;Kabupaten Bogor;96,00;Tuntas Utama;1;29",
-                "2;32.75;Kota Bekasi;84,00;Tuntas Madya;2;29",
+                "Peringkat;Tingkat;Kode;Pemerintah daerah;Indeks (%);Kategori;JPD lengkap;JPD total;"
+                "Data",
+                "1;Kabupaten/Kota;32.01;Kabupaten Bogor;96,00;Tuntas Utama;1;29;data belum lengkap",
+                "2;Kabupaten/Kota;32.75;Kota Bekasi;84,00;Tuntas Madya;2;29;data belum lengkap",
             ],
         )
         rows = sheet_rows(self.client.get(f"/provinsi/32/unduh/kabkota.xlsx{Q}").content)
-        self.assertEqual(rows[1], [1, "32.01", "Kabupaten Bogor", 96.0, "Tuntas Utama", 1, 29])
+        self.assertEqual(
+            rows[1],
+            [1, "Kabupaten/Kota", "32.01", "Kabupaten Bogor", 96.0, "Tuntas Utama", 1, 29,
+             "data belum lengkap"],
+        )  # fmt: skip
 
     def test_national_ranking_applies_the_filters(self):
         self.login("pusat")
         lines = csv_lines(self.client.get(f"/nasional/unduh/peringkat.csv{Q}").content)
         self.assertEqual(
-            [ln.split(";")[1] for ln in lines[1:] if ln], ["32", "32.01", "32.75", "36.74"]
+            [ln.split(";")[2] for ln in lines[1:] if ln], ["32", "32.01", "32.75", "36.74"]
         )
         response = self.client.get(
             f"/nasional/unduh/peringkat.csv{Q}&tingkat=kabkota&kategori=muda"
         )
         self.assertEqual(
             [ln for ln in csv_lines(response.content)[1:] if ln],
-            ["1;36.74;Kota Tangerang Selatan;60,00;Tuntas Muda;1;29"],
+            [
+                "1;Kabupaten/Kota;36.74;Kota Tangerang Selatan;60,00;Tuntas Muda;1;29;data belum lengkap"
+            ],
         )
         self.assertEqual(
             response["Content-Disposition"],

@@ -1,22 +1,26 @@
-/* The region dashboard's trend chart (Chart.js, vendored). The page is complete without it (the
-   same figures are in the table under the chart), so the library (about 60 KB compressed) is
-   fetched only after the page has loaded: on a slow link the figures show seconds earlier.
-   Data and the series label come from <script type="application/json"> elements (json_script):
-   no inline script, so the page works under the Content-Security-Policy. */
+/* The region dashboard's trend chart (Chart.js, vendored): one line per year over TW1..TW4.
+   Quarterly entries are cumulative toward the year's target, so every year starts low; drawn
+   as a line of its own, a new January does not read as a collapse. The page is complete
+   without the chart (the table under it holds the same figures), so the library (about 60 KB
+   compressed) is fetched only after the page has loaded. Data come from a
+   <script type="application/json"> element (json_script): no inline script, so the page works
+   under the Content-Security-Policy. */
 (function () {
   "use strict";
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
+  var COLOURS = ["#9aa7b1", "#7fae3b", "#e0b21b", "#e07b1b", "#0b5d8f"];
   function draw(canvas) {
+    var source = document.getElementById("tren-tahun");
+    if (!source) return;
+    var years = JSON.parse(source.textContent);
+    var names = Object.keys(years).sort();
+    var datasets = names.map(function (year, i) {
+      var colour = COLOURS[Math.max(0, COLOURS.length - names.length + i)];
+      return {label: year, data: years[year], borderColor: colour, backgroundColor: colour,
+              borderWidth: i === names.length - 1 ? 3 : 2, spanGaps: true};
+    });
     new window.Chart(canvas, {
       type: "line",
-      data: {
-        labels: data("tren-label"),
-        datasets: [{label: canvas.dataset.seri || "", data: data("tren-nilai"),
-                    borderColor: "#0b5d8f", spanGaps: true}]
-      },
+      data: {labels: ["TW1", "TW2", "TW3", "TW4"], datasets: datasets},
       options: {animation: false, scales: {y: {suggestedMin: 0, suggestedMax: 100}}}
     });
   }
