@@ -57,8 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",  # background jobs (by-name recipient imports)
-    "django_tasks_db",
-    "axes",  # login lockout per username and source address
+    "tuntas.core.apps.AntreanTugasConfig",  # django_tasks_db, named in Indonesian
+    "tuntas.core.apps.PenguncianMasukConfig",  # axes: lockout per username and source address
     "tuntas.core",
     "tuntas.wilayah",
     "tuntas.katalog",

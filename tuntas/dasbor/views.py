@@ -46,6 +46,8 @@ def beranda(request: HttpRequest) -> HttpResponse:
         return redirect("dasbor-provinsi", kode=sorted(scope.province_codes)[0])
     if scope.is_pusat:
         return redirect("dasbor-nasional")
+    if request.user.is_staff:  # the system administrator: a page of what they can do
+        return render(request, "dasbor/sistem.html")
     return render(request, "dasbor/tanpa_akses.html", status=403)
 
 
