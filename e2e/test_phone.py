@@ -98,3 +98,18 @@ def test_typing_on_a_phone_separators_and_the_live_result(live_server, page, sho
     expect(result).to_be_in_viewport()
     shot("375-isian-mengetik")
     assert Pemda.objects.filter(code="32.75").exists()
+
+
+def test_the_entry_list_at_1366_px_has_no_towers_of_text(live_server, page, shot, region):
+    year, quarter = region
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "operator.hp")
+    page.goto(f"{live_server.url}/pemda/32.75/isian/{year}/{quarter}/")
+    shot("1366-daftar-isian")
+    # the number of lines each JPD name takes (one rectangle per line of the link)
+    lines = page.evaluate(
+        "Array.from(document.querySelectorAll('td.jpd-nama a')).map(a => a.getClientRects().length)"
+    )
+    # most names take one or two lines; the two longest (about 120 characters) four
+    assert lines and max(lines) <= 4 and sorted(lines)[-3] <= 3, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -50,6 +50,10 @@ def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResp
     _period(tahun, tw)
     scope = request_scope(request)
     rows = entry_rows(pemda, tahun, tw)
+    # "JPD saya": an OPD's operator or verifier sees the JPD of their own OPD first
+    own = scope.writable_opd_ids(pemda)
+    mine = [r for r in rows if own is not None and r.opd_id in own]
+    others = [r for r in rows if not (own is not None and r.opd_id in own)]
     return render(
         request,
         "pendataan/daftar.html",
@@ -57,7 +61,8 @@ def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResp
             "pemda": pemda,
             "tahun": tahun,
             "tw": tw,
-            "rows": [(r, scope.can_write_jpd(pemda, r.opd_id)) for r in rows],
+            "rows": [(r, scope.can_write_jpd(pemda, r.opd_id)) for r in mine + others],
+            "mine_count": len(mine),
             "years": year_choices(),
             "filled": sum(1 for r in rows if r.entry and r.entry.is_complete),
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import ClassVar
 
@@ -338,3 +339,22 @@ class EmptyAndBudgetTests(EntryTestCase):
         entry = QuarterEntry.objects.get()
         self.assertEqual(entry.over_budget_reason, "tambahan dari APBD perubahan")
         self.assertContains(self.client.get(self.url()), "tambahan dari APBD perubahan")
+
+
+class MyJpdFirstTests(EntryTestCase):
+    def test_an_operator_sees_their_own_opds_jpd_first(self):
+        self.login("operator_kes")
+        page = self.client.get(f"/pemda/32.75/isian/{YEAR}/{TW}/").content.decode()
+        self.assertIn('data-testid="jpd-saya"', page)
+        codes = re.findall(r'data-jpd="([^"]+)"', page)
+        mine = [c for c in codes if c.startswith("1.02.")]  # Dinas Kesehatan's JPD
+        self.assertEqual(codes[: len(mine)], mine)
+        self.assertLess(page.index('data-testid="jpd-saya"'), page.index(f'data-jpd="{mine[0]}"'))
+        self.assertIn("JPD lain (baca saja)", page)
+
+    def test_the_spm_team_sees_the_list_in_catalog_order(self):
+        self.login("admin_a")
+        page = self.client.get(f"/pemda/32.75/isian/{YEAR}/{TW}/").content.decode()
+        self.assertNotIn('data-testid="jpd-saya"', page)
+        codes = re.findall(r'data-jpd="([^"]+)"', page)
+        self.assertEqual(codes, sorted(codes))
