@@ -34,6 +34,7 @@ from tuntas.penerima.crypto import (
     NONCE_BYTES,
     SEPARATOR,
     VALUES_PERSON,
+    note_seal,
 )
 
 PERSON_COPY_COLUMNS = (
@@ -109,6 +110,7 @@ class CopyEncoder:
     ) -> None:
         self.want_people, self.want_entries, self.want_stage = people, entries, stage
         self.encrypt = aead.encrypt
+        self.aead, self.hash_key = aead, hash_key
         # Keyed BLAKE2b states with the key block already absorbed: copying one is cheaper than
         # keying a new hash for every value.
         self.nik_state = blake2b(key=hash_key, digest_size=NIK_HASH_BYTES, person=NIK_PERSON)
@@ -193,7 +195,11 @@ class CopyEncoder:
                     served_values[r.served]
                     + (NULL if service is None else day(service)[0])
                     + (units.get(unit) or framed(units, unit))
-                    + (_text(note) if note else EMPTY),
+                    + (
+                        _text(note_seal(self.aead, self.hash_key, nik_hash, note))
+                        if note
+                        else EMPTY
+                    ),
                 )
             )
         encoded.sort(key=itemgetter(0))

@@ -88,6 +88,24 @@ class DataKeys:
         plain = SEPARATOR.join((nik, name, address)).encode("utf-8")
         return nonce + self.aead.encrypt(nonce, plain, nik_hash)
 
+    def seal_note(self, *, nik_hash: bytes, note: str) -> str:
+        """A person's free-text note (catatan) as text: see :func:`note_seal`."""
+        return note_seal(self.aead, self.hash_key, nik_hash, note)
+
+    def open_note(self, *, nik_hash: bytes, sealed: str) -> str:
+        return note_open(self.aead, nik_hash, sealed)
+
+    def seal_text(self, value: str, *, purpose: bytes) -> str:
+        """Other text worth hiding (an upload's file name): random nonce, bound to ``purpose``."""
+        if not value:
+            return ""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = nonce + self.aead.encrypt(nonce, value.encode("utf-8"), purpose)
+        return SEALED_PREFIX + base64.b64encode(sealed).decode("ascii")
+
+    def open_text(self, value: str, *, purpose: bytes) -> str:
+        return _open_sealed(self.aead, value, purpose)
+
     def open(self, *, nik_hash: bytes, blob: bytes | memoryview) -> Identity:
         data = bytes(blob)
         try:
@@ -98,6 +116,44 @@ class DataKeys:
             ) from exc
         nik, name, address = plain.decode("utf-8").split(SEPARATOR)
         return Identity(nik, name, address)
+
+
+# --- notes and other text ----------------------------------------------------------------------
+# A note (catatan) may say anything about a person (a diagnosis, a family situation): it is
+# sealed like the name. Its nonce is derived from the person's NIK hash and the text with the
+# hash key (a synthetic IV, as in AES-SIV), so the same note of the same person seals to the
+# same text and a repeated import sees no change, while equal notes of two people do not match.
+
+SEALED_PREFIX = "enc1:"
+NOTE_PERSON = b"tuntas-catatan"
+NOTE_PURPOSE = b"catatan"
+
+
+def note_seal(aead: AESGCM, hash_key: bytes, nik_hash: bytes, note: str) -> str:
+    if not note:
+        return ""
+    data = note.encode("utf-8")
+    nonce = blake2b(
+        nik_hash + b"\0" + data, key=hash_key, digest_size=NONCE_BYTES, person=NOTE_PERSON
+    ).digest()
+    sealed = nonce + aead.encrypt(nonce, data, nik_hash + NOTE_PURPOSE)
+    return SEALED_PREFIX + base64.b64encode(sealed).decode("ascii")
+
+
+def note_open(aead: AESGCM, nik_hash: bytes, sealed: str) -> str:
+    return _open_sealed(aead, sealed, bytes(nik_hash) + NOTE_PURPOSE)
+
+
+def _open_sealed(aead: AESGCM, value: str, associated: bytes) -> str:
+    if not value.startswith(SEALED_PREFIX):
+        return value  # written before sealing existed (the migration sealed every stored one)
+    try:
+        raw = base64.b64decode(value[len(SEALED_PREFIX) :], validate=True)
+        return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated).decode("utf-8")
+    except (InvalidTag, ValueError, binascii.Error) as exc:
+        raise DataKeyError(
+            "Data terenkripsi tidak dapat dibuka dengan kunci data ini (kunci berbeda?)."
+        ) from exc
 
 
 def _derive(master: bytes, label: bytes) -> bytes:

@@ -358,7 +358,7 @@ def _stage_row(keys: DataKeys, row: CheckedRow) -> tuple[Any, ...]:
         row.served,
         row.service_date,
         row.service_unit,
-        row.note,
+        keys.seal_note(nik_hash=nik_hash, note=row.note),
     )
 
 

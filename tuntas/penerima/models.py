@@ -99,7 +99,8 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    file_name = models.CharField(_("nama berkas"), max_length=255)
+    # sealed with the data key (it may name a person): "enc1:" + base64 (selectors)
+    file_name = models.CharField(_("nama berkas"), max_length=500)
     stored_path = models.CharField(_("berkas tersimpan"), max_length=500, blank=True)
     accept_partial = models.BooleanField(_("terima sebagian"), default=False)
     replace = models.BooleanField(_("ganti seluruh daftar"), default=False)

@@ -374,7 +374,7 @@ def recipient_rows(*, pemda: Pemda, entries: Iterable[RecipientEntry]) -> list[R
                 served=e.served,
                 service_date=e.service_date,
                 service_unit=e.service_unit,
-                note=e.note,
+                note=keys.open_note(nik_hash=nik_hash, sealed=e.note),
             )
         )
     return rows
@@ -429,3 +429,14 @@ def data_key_check(*, sample: int = 50) -> tuple[int, int]:
             continue
         opened += 1
     return opened, tried
+
+
+FILE_NAME_PURPOSE = b"nama-berkas"
+
+
+def import_job_file_name(job: ImportJob) -> str:
+    """The uploaded file's name as the user gave it (stored sealed: it may name a person)."""
+    try:
+        return data_keys().open_text(job.file_name, purpose=FILE_NAME_PURPOSE)
+    except DataKeyError:
+        return "—"

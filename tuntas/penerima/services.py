@@ -143,6 +143,7 @@ from tuntas.core.tabular import TableError  # noqa: E402
 from tuntas.core.upload_guard import BY_NAME, check_zip  # noqa: E402
 from tuntas.penerima.crypto import mask_nik  # noqa: E402
 from tuntas.penerima.models import AccessAction, AccessLog, ImportJob, ImportStatus  # noqa: E402
+from tuntas.penerima.selectors import FILE_NAME_PURPOSE  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +279,7 @@ def import_job_submit(
                 jpd=jpd,
                 year=year,
                 uploaded_by=actor,
-                file_name=name,
+                file_name=data_keys().seal_text(name, purpose=FILE_NAME_PURPOSE),
                 stored_path=str(path),
                 accept_partial=accept_partial,
                 replace=replace,

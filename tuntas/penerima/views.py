@@ -53,6 +53,7 @@ from tuntas.penerima.selectors import (
     RecipientRow,
     access_log_for_pemda,
     can_see_names,
+    import_job_file_name,
     import_job_for_pemda,
     jpd_for_pemda,
     jpd_with_names_visible,
@@ -229,6 +230,7 @@ def job_detail(request: HttpRequest, kode: str, impor: int) -> HttpResponse:
         "percent": percent,
         # a worker that died: shown as stopped at once (the row follows when a worker runs)
         "terhenti": import_job_is_stale(job),
+        "file_name": import_job_file_name(job),
         "dapat_diulang": bool(job.stored_path)
         and not _member_pemda(request, kode)[1].is_read_only_in(pemda),
     }

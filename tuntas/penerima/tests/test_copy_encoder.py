@@ -116,9 +116,26 @@ class CopyEncoderTests(SimpleTestCase):
             pemda, jpd, year, _, village, served, service, unit, note = first[nik_hash]
             self.assertEqual((pemda, jpd, int.from_bytes(year or b"", "big")),
                              (b"32.75", b"1.02.K06", 2025))  # fmt: skip
-            self.assertEqual((village, served, pg_date(service), unit, note),
+            self.assertEqual((village, served, pg_date(service), unit),
                              (row.village_code.encode(), bytes([row.served]), row.service_date,
-                              row.service_unit.encode(), row.note.encode()))  # fmt: skip
+                              row.service_unit.encode()))  # fmt: skip
+            # the note is sealed (it may say anything about the person) and opens again
+            if row.note:
+                assert note is not None
+                self.assertNotIn(row.note.encode(), note)
+                self.assertEqual(
+                    self.keys.open_note(nik_hash=nik_hash, sealed=note.decode()), row.note
+                )
+                # the same note of the same person seals to the same text (no false changes)
+                self.assertEqual(
+                    note.decode(), self.keys.seal_note(nik_hash=nik_hash, note=row.note)
+                )
+                other = self.keys.nik_hash("3275011505900009")
+                self.assertNotEqual(
+                    note.decode(), self.keys.seal_note(nik_hash=other, note=row.note)
+                )
+            else:
+                self.assertEqual(note, b"")
             # the staging row carries the person's values and the entry's
             self.assertEqual(staged[nik_hash][5:], [village, served, service, unit, note])
             sealed = staged[nik_hash][1]

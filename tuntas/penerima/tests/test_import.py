@@ -21,6 +21,7 @@ from tuntas.penerima.models import Person, RecipientEntry
 from tuntas.penerima.services import recipients_import
 from tuntas.penerima.tests.helpers import (
     DESA_B,
+    HEADER,
     TEST_KEY,
     YEAR,
     PenerimaTestCase,
@@ -376,3 +377,30 @@ def test_console_script_end_to_end(tmp_path):
                    str(YEAR), "--json")  # fmt: skip
     assert recap.returncode == 0, recap.stderr
     assert json.loads(recap.stdout)["sasaran"] == 2
+
+
+class SealedNoteTests(PenerimaTestCase):
+    """The note (catatan) and the upload's file name are sealed like the name (issue 11,
+    point 8); a repeated import of the same notes changes nothing."""
+
+    def test_notes_are_stored_sealed_and_a_repeat_import_changes_nothing(self):
+        header = [*HEADER, "catatan"]
+        people = [row(1, catatan="penderita TB paru, rujukan RSUD"), row(2, catatan="")]
+        path = self.tmp / "catatan.csv"
+        path.write_text(csv_text(people, header=header), encoding="utf-8")
+        code, first, _ = self.run_import(path)
+        self.assertEqual((code, first["baru"]), (0, 2))
+        stored = dict(entries().values_list("nik_hash", "note"))
+        keys = crypto.data_keys()
+        sealed = stored[keys.nik_hash(nik(1))]
+        self.assertTrue(sealed.startswith("enc1:"))
+        self.assertNotIn("TB", sealed)
+        self.assertEqual(keys.open_note(nik_hash=keys.nik_hash(nik(1)), sealed=sealed),
+                         "penderita TB paru, rujukan RSUD")  # fmt: skip
+        self.assertEqual(stored[keys.nik_hash(nik(2))], "")
+        code, again, _ = self.run_import(path)
+        self.assertEqual((code, again["baru"], again["diperbarui"]), (0, 0, 0))
+        people[0]["catatan"] = "sudah sembuh"
+        path.write_text(csv_text(people, header=header), encoding="utf-8")
+        code, changed, _ = self.run_import(path)
+        self.assertEqual((code, changed["diperbarui"]), (0, 1))

@@ -167,6 +167,21 @@ class UploadFlowTests(WebTestCase):
     def setUp(self) -> None:
         self.login("operator_kes")
 
+    def test_the_file_name_is_stored_sealed_and_shown_on_the_job_page(self):
+        self.client.post(
+            reverse("penerima-unggah", args=["32.75"]),
+            {
+                "jpd": K06,
+                "tahun": YEAR,
+                "berkas": upload_file([row(50)], name="ibu-siti-aminah.csv"),
+            },
+        )
+        job = self.last_job()
+        self.assertTrue(job.file_name.startswith("enc1:"))
+        self.assertNotIn("siti", job.file_name)
+        page = self.client.get(reverse("penerima-impor", args=["32.75", job.pk]))
+        self.assertContains(page, "ibu-siti-aminah.csv")
+
     def test_a_zip_bomb_is_refused_in_the_request_before_any_worker_sees_it(self):
         with tempfile.TemporaryDirectory() as folder:
             data = write_bomb(Path(folder) / "bom.xlsx").read_bytes()
