@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Indonesian Excel opens directly
 BOM = "\ufeff"
@@ -40,13 +42,17 @@ class TitleBlock:
     def lines(self) -> list[str]:
         lines = [
             self.title,
-            f"Pemda: {self.pemda}",
-            f"Periode: {self.period}",
-            f"Dibuat: {self.made}",
+            gettext("Pemda: %(pemda)s") % {"pemda": self.pemda},
+            gettext("Periode: %(period)s") % {"period": self.period},
+            gettext("Dibuat: %(made)s") % {"made": self.made},
         ]
         if self.demo:
-            lines.append("DATA CONTOH — angka sintetis untuk peragaan, bukan data resmi")
+            lines.append(self.demo_mark())
         return lines
+
+    @staticmethod
+    def demo_mark() -> str:
+        return gettext("DATA CONTOH — angka sintetis untuk peragaan, bukan data resmi")
 
 
 def csv_lines(

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -288,13 +289,16 @@ def download(table: Table, fmt: str) -> HttpResponse:
     return response
 
 
-def _headed(table: Table, pemda: str, year: int, quarter: int, *, demo: bool) -> Table:
-    """The table with its title block; "made" in the zone active for the request (the pemda's)."""
+def _headed(
+    table: Table, pemda: str, year: int, quarter: int, *, demo: bool, zone: tzinfo | None = None
+) -> Table:
+    """The table with its title block; "made" in ``zone`` (the pemda's: WIB, WITA or WIT), by
+    default the zone active for the request (the national file: the viewer's own)."""
     heading = TitleBlock(
         title=f"Tuntas — {table.title}",
         pemda=pemda,
         period=f"TW{quarter} {year}",
-        made=waktu(timezone.now()),
+        made=waktu(timezone.now(), zone),
         demo=demo,
     )
     return replace(table, heading=heading)
@@ -324,7 +328,8 @@ def pemda_export(request: HttpRequest, kode: str, tabel: str, fmt: str) -> HttpR
     year, quarter = period_from(request)
     board = pemda_dashboard(pemda, year, quarter)
     table = build(board, f"tuntas-{pemda.code}-{year}-tw{quarter}-{tabel}")
-    return download(_headed(table, pemda.name, year, quarter, demo=pemda.is_demo), fmt)
+    heading = _headed(table, pemda.name, year, quarter, demo=pemda.is_demo, zone=pemda.zona.info)
+    return download(heading, fmt)
 
 
 @login_required
@@ -338,7 +343,10 @@ def provinsi_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
     year, quarter = period_from(request)
     rows = ranked(province_kabkota(request_scope(request), province), year, quarter)
     table = ranking_table(rows, f"tuntas-{province.code}-{year}-tw{quarter}-kabkota")
-    return download(_headed(table, province.name, year, quarter, demo=province.is_demo), fmt)
+    heading = _headed(
+        table, province.name, year, quarter, demo=province.is_demo, zone=province.zona.info
+    )
+    return download(heading, fmt)
 
 
 @login_required

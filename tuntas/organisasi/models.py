@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuntas.katalog.models import Jpd, JpdLevel, ScoringMethod
 from tuntas.wilayah.models import Region
+from tuntas.wilayah.selectors import zona_waktu
+from tuntas.wilayah.zona import Zone
 
 
 class Pemda(models.Model):
@@ -32,6 +34,12 @@ class Pemda(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zona(self) -> Zone:
+        """The pemda's time zone (WIB, WITA or WIT, from its province; no query): what its
+        pages and files show times in."""
+        return zona_waktu(self.province_code or self.code)
 
 
 class PerangkatDaerah(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tuntas.wilayah.models import Level, Region
+from tuntas.wilayah.zona import Zone, zone_of
 
 
 def region_get(*, code: str) -> Region | None:
@@ -16,6 +17,13 @@ def region_children(*, parent: Region) -> QuerySet[Region]:
 
 def regions_at_level(*, level: Level) -> QuerySet[Region]:
     return Region.objects.filter(level=level).order_by("code")
+
+
+def zona_waktu(kode_provinsi: str | None) -> Zone:
+    """The time zone of a province (WIB, WITA or WIT, from ``data/zona_waktu.json``): its code
+    or any code below it (``73``, ``73.71``, ``73.71.01``); WIB for none or an unknown one.
+    ``.abbreviation`` is what Indonesians write after a time, ``.info`` the ``ZoneInfo``."""
+    return zone_of(kode_provinsi)
 
 
 def normalize_region_code(code: str) -> str:

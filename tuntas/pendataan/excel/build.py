@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
 
+from tuntas.core.safe_write import xlsx_title
 from tuntas.pendataan.excel.layout import (
     _META_CHUNK,
     COLUMN_INDEX,
@@ -109,25 +110,19 @@ GUIDE_LINES = (
 
 
 def _write_guide(workbook: Any, plan: WorkbookPlan, fmt: dict[str, Any]) -> None:
+    """The title block (what, pemda, period, made at in the pemda's zone, DATA CONTOH for a demo
+    pemda: the one writer's, ``core.safe_write``), who downloaded it, then the instructions. The
+    reader never reads this sheet, so its layout is free."""
     ws = workbook.add_worksheet(GUIDE_SHEET)
     ws.set_column(0, 0, 110)
+    row = xlsx_title(ws, plan.heading, fmt["title"]) - 1  # the blank row after the block
     ws.write_string(
-        0,
-        0,
-        gettext("Isian SPM triwulan %(quarter)s tahun %(year)s — %(pemda)s")
-        % {"quarter": plan.quarter, "year": plan.year, "pemda": plan.pemda_name},
-        fmt["title"],
+        row, 0, gettext("Diunduh oleh %(user)s.") % {"user": plan.created_by or "—"}, fmt["note"]
     )
-    ws.write_string(
-        1,
-        0,
-        gettext("Diunduh %(at)s oleh %(user)s.")
-        % {"at": plan.created_at, "user": plan.created_by or "—"},
-        fmt["note"],
-    )
-    ws.write_string(3, 0, gettext("Cara mengisi"), fmt["title"])
-    for row, text in enumerate(GUIDE_LINES, start=4):
-        ws.write_string(row, 0, f"{row - 3}. {text}")
+    row += 2
+    ws.write_string(row, 0, gettext("Cara mengisi"), fmt["title"])
+    for number, text in enumerate(GUIDE_LINES, start=1):
+        ws.write_string(row + number, 0, f"{number}. {text}")
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
@@ -164,12 +159,10 @@ def _write_sheet(
         },
         fmt["title"],
     )
-    ws.write_string(
-        NOTE_ROW,
-        0,
-        gettext("Isi hanya sel putih. Jangan mengubah judul kolom, kode, atau urutan baris."),
-        fmt["note"],
-    )
+    note = gettext("Isi hanya sel putih. Jangan mengubah judul kolom, kode, atau urutan baris.")
+    if plan.heading.demo:  # the reader skips this row: the mark is safe on every sheet
+        note = f"{plan.heading.demo_mark()} {note}"
+    ws.write_string(NOTE_ROW, 0, note, fmt["note"])
     ws.set_row(HEADER_ROW, 30)
     for index, header in enumerate(HEADERS):
         ws.write_string(HEADER_ROW, index, header, fmt["header"])

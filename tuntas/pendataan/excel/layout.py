@@ -13,9 +13,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from tuntas.akun.scope import Scope
 from tuntas.core.errors import DomainError
+from tuntas.core.formatting import waktu
+from tuntas.core.safe_write import TitleBlock
 from tuntas.katalog.models import MutuItem
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.models import MutuEntry, QuarterEntry
@@ -199,8 +202,9 @@ class WorkbookPlan:
     year: int
     quarter: int
     sheets: tuple[SheetPlan, ...]
-    created_at: str
+    created_at: str  # ISO 8601 in the pemda's zone (metadata)
     created_by: str
+    heading: TitleBlock  # what, pemda, period, made at (WIB/WITA/WIT), DATA CONTOH for demo
 
     @property
     def file_name(self) -> str:
@@ -266,14 +270,23 @@ def workbook_plan(
         SheetPlan(sheet_name(code, urusan_names[code]), code, urusan_names[code], tuple(lines))
         for code, lines in sorted(by_urusan.items())
     )
+    now, zone = timezone.now(), pemda.zona.info
     return WorkbookPlan(
         pemda_code=pemda.code,
         pemda_name=pemda.name,
         year=year,
         quarter=quarter,
         sheets=sheets,
-        created_at=timezone.now().isoformat(timespec="seconds"),
+        created_at=now.astimezone(zone).isoformat(timespec="seconds"),
         created_by=user.get_username() if user is not None else "",
+        heading=TitleBlock(
+            title=gettext("Isian SPM triwulan %(quarter)s tahun %(year)s — %(pemda)s")
+            % {"quarter": quarter, "year": year, "pemda": pemda.name},
+            pemda=pemda.name,
+            period=f"TW{quarter} {year}",
+            made=waktu(now, zone),
+            demo=pemda.is_demo,
+        ),
     )
 
 
