@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +48,11 @@ def beranda(request: HttpRequest) -> HttpResponse:
     if scope.is_pusat:
         return redirect("dasbor-nasional")
     if request.user.is_staff:  # the system administrator: a page of what they can do
-        return render(request, "dasbor/sistem.html")
+        # the administration sections as the admin itself lists them for this user (their
+        # permissions decide): the page never promises a section the admin does not have
+        return render(
+            request, "dasbor/sistem.html", {"admin_apps": admin.site.get_app_list(request)}
+        )
     return render(request, "dasbor/tanpa_akses.html", status=403)
 
 
