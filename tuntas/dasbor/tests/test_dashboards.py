@@ -197,6 +197,6 @@ class SystemAdministratorLandingTests(TestCase):
         staff.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
         self.client.force_login(staff)
         page = self.client.get("/").content.decode()
-        section = page[page.index('data-testid="bagian-admin"') : page.index("</ul>")]
+        section = page[page.index('data-testid="bagian-admin"') : page.index("</table>")]
         self.assertEqual(self.links(section), [reverse("admin:core_auditevent_changelist")])
         self.assertNotIn(reverse("admin:auth_user_changelist"), page)
