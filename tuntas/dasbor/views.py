@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.models import Role
@@ -25,6 +26,14 @@ def period_from(request: HttpRequest) -> tuple[int, int]:
     if quarter not in (1, 2, 3, 4) or year not in year_choices():
         raise Http404("Periode tidak dikenal")
     return year, quarter
+
+
+def ranked_value_label(urusan: str, *, unit: str = "") -> str:
+    """The heading of the ranked value: the region index, or the chosen urusan's value (the
+    national page, its files and the API rank on that urusan when one is chosen)."""
+    if urusan:
+        return gettext("Nilai urusan %(urusan)s") % {"urusan": urusan} + unit
+    return gettext("Indeks") + unit
 
 
 def trend_by_year(trend: list[Any]) -> dict[str, list[float | None]]:
@@ -139,6 +148,7 @@ def nasional(request: HttpRequest) -> HttpResponse:
             "years": year_choices(),
             "tingkat": level,
             "urusan_code": urusan,
+            "nilai_label": ranked_value_label(urusan),
             "kategori_code": category,
             "urusan_list": urusan_list(),
             "kategori_list": category_choices(),

@@ -132,6 +132,22 @@ class WalkFindingsTests(PersonaTestCase):
             [(r["kode"], r["peringkat"]) for r in doc["pemda"]][:2], [("32.01", 1), ("32.75", 2)]
         )
 
+    def test_the_ranked_value_is_named_after_the_chosen_urusan_on_the_page_and_in_files(self):
+        self.login("pusat")
+        page = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}&urusan=1.02").content.decode()
+        heads = re.findall(r'<th class="num">([^<#]+)</th>', page)
+        self.assertIn("Nilai urusan 1.02", heads)
+        self.assertNotIn("Indeks", heads)
+        self.assertIn("nilai urusan 1.02 (Kesehatan), bukan indeks daerah", page)
+        overall = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}").content.decode()
+        self.assertIn("Indeks", re.findall(r'<th class="num">([^<#]+)</th>', overall))
+        csv = self.client.get(f"/nasional/unduh/peringkat.csv?tahun={YEAR}&tw={TW}&urusan=1.02")
+        header = next(ln for ln in csv.content.decode("utf-8-sig").splitlines() if "Kode" in ln)
+        self.assertIn(";Nilai urusan 1.02 (%);", header)
+        csv = self.client.get(f"/nasional/unduh/peringkat.csv?tahun={YEAR}&tw={TW}")
+        header = next(ln for ln in csv.content.decode("utf-8-sig").splitlines() if "Kode" in ln)
+        self.assertIn(";Indeks (%);", header)
+
     def test_provinces_and_kabkota_are_ranked_apart_and_incomplete_data_is_marked(self):
         jpd = Jpd.objects.get(code="1.02.K01")  # a target without its quarterly entry
         target_set(pemda=self.bogor, jpd=jpd, year=YEAR, sasaran=10, reason="x",
