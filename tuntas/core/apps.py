@@ -7,6 +7,14 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Inti"
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from tuntas.core.permissions import permissions_rename
+
+        # after django.contrib.auth's receiver (its app comes first), which creates them
+        post_migrate.connect(permissions_rename, dispatch_uid="tuntas-permissions-rename")
+
 
 # Third-party apps under Indonesian names in the administration pages (the admin is for
 # Indonesian officials too). Their model and field names come from tuntas/locale/id.

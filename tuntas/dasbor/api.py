@@ -108,8 +108,11 @@ class PeringkatOut(Schema):
     nama: str
     tingkat: str
     data_contoh: bool
-    nilai: float | None
-    kategori: str
+    nilai: float | None = Field(
+        description="Nilai yang diperingkat: indeks daerah, atau nilai urusan yang dipilih "
+        "(`urusan` pada dasbor nasional)."
+    )
+    kategori: str = Field(description="Kategori nilai itu (indeks daerah atau urusan).")
     kategori_nama: str
     jpd_lengkap: int | None
     jpd_total: int | None

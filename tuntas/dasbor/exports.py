@@ -34,7 +34,7 @@ from tuntas.dasbor.selectors import (
     province_kabkota,
     ranked,
 )
-from tuntas.dasbor.views import period_from
+from tuntas.dasbor.views import period_from, ranked_value_label
 from tuntas.perhitungan.engine import truncate2
 
 Cell = str | int | Decimal | None
@@ -160,7 +160,7 @@ def trend_table(board: PemdaDashboard, filename: str) -> Table:
     )
 
 
-def ranking_table(rows: list[RankedRow], filename: str) -> Table:
+def ranking_table(rows: list[RankedRow], filename: str, urusan: str = "") -> Table:
     return Table(
         _("Peringkat"),
         filename,
@@ -169,7 +169,7 @@ def ranking_table(rows: list[RankedRow], filename: str) -> Table:
             Column(_("Tingkat"), width=14),
             Column(_("Kode"), width=8),
             Column(_("Pemerintah daerah"), width=40),
-            Column(_("Indeks (%)"), "percent"),
+            Column(ranked_value_label(urusan, unit=" (%)"), "percent"),
             Column(_("Kategori"), width=18),
             Column(_("JPD lengkap"), "int"),
             Column(_("JPD total"), "int"),
@@ -365,6 +365,6 @@ def nasional_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = "-".join(
         part for part in ("tuntas-nasional", f"{year}-tw{quarter}", level, urusan, category) if part
     )
-    table = ranking_table(rows, _slug(name))
+    table = ranking_table(rows, _slug(name), urusan)
     demo = any(r.pemda.is_demo for r in rows)
     return download(_headed(table, "Nasional (semua pemda)", year, quarter, demo=demo), fmt)

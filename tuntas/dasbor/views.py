@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.models import Role
@@ -24,6 +26,14 @@ def period_from(request: HttpRequest) -> tuple[int, int]:
     if quarter not in (1, 2, 3, 4) or year not in year_choices():
         raise Http404("Periode tidak dikenal")
     return year, quarter
+
+
+def ranked_value_label(urusan: str, *, unit: str = "") -> str:
+    """The heading of the ranked value: the region index, or the chosen urusan's value (the
+    national page, its files and the API rank on that urusan when one is chosen)."""
+    if urusan:
+        return gettext("Nilai urusan %(urusan)s") % {"urusan": urusan} + unit
+    return gettext("Indeks") + unit
 
 
 def trend_by_year(trend: list[Any]) -> dict[str, list[float | None]]:
@@ -47,7 +57,11 @@ def beranda(request: HttpRequest) -> HttpResponse:
     if scope.is_pusat:
         return redirect("dasbor-nasional")
     if request.user.is_staff:  # the system administrator: a page of what they can do
-        return render(request, "dasbor/sistem.html")
+        # the administration sections as the admin itself lists them for this user (their
+        # permissions decide): the page never promises a section the admin does not have
+        return render(
+            request, "dasbor/sistem.html", {"admin_apps": admin.site.get_app_list(request)}
+        )
     return render(request, "dasbor/tanpa_akses.html", status=403)
 
 
@@ -134,6 +148,7 @@ def nasional(request: HttpRequest) -> HttpResponse:
             "years": year_choices(),
             "tingkat": level,
             "urusan_code": urusan,
+            "nilai_label": ranked_value_label(urusan),
             "kategori_code": category,
             "urusan_list": urusan_list(),
             "kategori_list": category_choices(),

@@ -40,3 +40,34 @@ class AdminLanguageTests(TestCase):
                      'href="/metode/"', 'href="/api/docs"'):  # fmt: skip
             self.assertContains(response, link)
         self.assertContains(response, "tuntas pengguna-baru")
+
+
+class PermissionNamesTests(TestCase):
+    """Django stores each permission's name in English when it creates it; the user and group
+    forms of the admin list them all. They are renamed to Indonesian after migrate."""
+
+    def test_default_permissions_are_named_in_indonesian(self):
+        from django.contrib.auth.models import Permission
+
+        names = dict(Permission.objects.values_list("codename", "name"))
+        self.assertEqual(names["add_user"], "Dapat menambah pengguna")
+        self.assertEqual(names["view_auditevent"], "Dapat melihat catatan audit")
+        self.assertEqual(
+            names["delete_dbtaskresult"], "Dapat menghapus hasil pekerjaan latar belakang"
+        )
+        self.assertEqual([n for n in names.values() if n.startswith("Can ")], [])
+
+    def test_the_user_form_and_the_access_log_speak_indonesian(self):
+        from axes.models import AccessLog
+
+        admin = User.objects.create_superuser("sysadmin", "s@contoh.go.id", "x")
+        self.client.force_login(admin)
+        page = self.client.get(f"/admin/auth/user/{admin.pk}/change/").content.decode()
+        self.assertIn("Dapat mengubah pengguna", page)
+        self.assertNotIn("Can add", page)
+        log = AccessLog.objects.create(username="a", ip_address="127.0.0.1", user_agent="x",
+                                       http_accept="text/html", path_info="/akun/masuk/")  # fmt: skip
+        page = self.client.get(f"/admin/axes/accesslog/{log.pk}/change/").content.decode()
+        for english in (">Path:<", ">User Agent:<", ">Meta Data<"):
+            self.assertNotIn(english, page)
+        self.assertIn("Alamat halaman", page)

@@ -6,7 +6,11 @@ import json
 import re
 from typing import ClassVar
 
+from django.contrib import admin
+from django.contrib.auth.models import Permission, User
 from django.db.models import F
+from django.test import TestCase
+from django.urls import reverse
 
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
@@ -128,6 +132,22 @@ class WalkFindingsTests(PersonaTestCase):
             [(r["kode"], r["peringkat"]) for r in doc["pemda"]][:2], [("32.01", 1), ("32.75", 2)]
         )
 
+    def test_the_ranked_value_is_named_after_the_chosen_urusan_on_the_page_and_in_files(self):
+        self.login("pusat")
+        page = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}&urusan=1.02").content.decode()
+        heads = re.findall(r'<th class="num">([^<#]+)</th>', page)
+        self.assertIn("Nilai urusan 1.02", heads)
+        self.assertNotIn("Indeks", heads)
+        self.assertIn("nilai urusan 1.02 (Kesehatan), bukan indeks daerah", page)
+        overall = self.client.get(f"/nasional/?tahun={YEAR}&tw={TW}").content.decode()
+        self.assertIn("Indeks", re.findall(r'<th class="num">([^<#]+)</th>', overall))
+        csv = self.client.get(f"/nasional/unduh/peringkat.csv?tahun={YEAR}&tw={TW}&urusan=1.02")
+        header = next(ln for ln in csv.content.decode("utf-8-sig").splitlines() if "Kode" in ln)
+        self.assertIn(";Nilai urusan 1.02 (%);", header)
+        csv = self.client.get(f"/nasional/unduh/peringkat.csv?tahun={YEAR}&tw={TW}")
+        header = next(ln for ln in csv.content.decode("utf-8-sig").splitlines() if "Kode" in ln)
+        self.assertIn(";Indeks (%);", header)
+
     def test_provinces_and_kabkota_are_ranked_apart_and_incomplete_data_is_marked(self):
         jpd = Jpd.objects.get(code="1.02.K01")  # a target without its quarterly entry
         target_set(pemda=self.bogor, jpd=jpd, year=YEAR, sasaran=10, reason="x",
@@ -163,3 +183,36 @@ class WalkFindingsTests(PersonaTestCase):
         self.assertEqual(years[str(YEAR)][0], None)
         self.assertIsNotNone(years[str(YEAR)][TW - 1])
         self.assertContains(page, "Satu garis per tahun")
+
+
+class SystemAdministratorLandingTests(TestCase):
+    """The system administrator's landing page lists what the admin really offers them: every
+    section and link from the admin's own list for that user, nothing it does not have."""
+
+    def links(self, page: str) -> list[str]:
+        return re.findall(r'href="([^"]+)"', page)
+
+    def test_a_superuser_gets_a_link_to_every_admin_section_and_each_link_works(self):
+        self.client.force_login(User.objects.create_superuser("sysadmin", "s@contoh.go.id", "x"))
+        page = self.client.get("/").content.decode()
+        links = self.links(page)
+        for model in admin.site._registry:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            self.assertIn(url, links, model)
+        # no promise of what the admin lacks (pemda, OPD and roles are set by commands)
+        self.assertNotIn("pemda dan perangkat daerah", page)
+        self.assertIn("tuntas pemda-baru KODE", page)
+        self.assertIn("tuntas pengguna-baru PENGGUNA --peran admin_pemda --pemda KODE", page)
+        for url in links:
+            if url.startswith("/") and not url.startswith(("/static/", "/akun/", "/i18n/")):
+                with self.subTest(url):
+                    self.assertEqual(self.client.get(url).status_code, 200, url)
+
+    def test_a_staff_account_sees_only_the_sections_it_may_use(self):
+        staff = User.objects.create_user("auditor", password="x", is_staff=True)
+        staff.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+        self.client.force_login(staff)
+        page = self.client.get("/").content.decode()
+        section = page[page.index('data-testid="bagian-admin"') : page.index("</table>")]
+        self.assertEqual(self.links(section), [reverse("admin:core_auditevent_changelist")])
+        self.assertNotIn(reverse("admin:auth_user_changelist"), page)
