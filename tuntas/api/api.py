@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -82,7 +82,8 @@ api.add_router("", dasbor_router)
 api.add_router("", katalog_router)
 
 # django-ninja's own error bodies, in Indonesian and in the shapes the schema documents
-# (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 {"detail"}.
+# (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 and 404
+# {"detail"}.
 _PESAN = {
     "missing": "wajib diisi",
     "int_parsing": "harus bilangan bulat",
@@ -125,3 +126,16 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
             "(tuntas token-baru) atau masuk lewat peramban."
         )
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """ninja's own answer would be ``{"detail": "Not Found"}``. Missing and outside the user's
+    scope read the same (``tuntas.akun.scope.pemda_get_for_user``); the reason an endpoint gives
+    (e.g. a year outside the catalog) is kept."""
+    reason = str(exc).strip().rstrip(".")
+    if reason and reason.lower() != "tidak ditemukan":
+        detail = f"Tidak ditemukan ({reason})."
+    else:
+        detail = "Tidak ditemukan, atau di luar cakupan akun Anda."
+    return api.create_response(request, {"detail": detail}, status=404)
