@@ -100,3 +100,46 @@ class DemoAccountTests(PersonaTestCase):
                 self.assertEqual(response.status_code, 302)
                 self.assertNotEqual(self.client.get("/").get("Location"), SANDI)
         self.assertFalse(AccountState.objects.filter(must_change_password=True).exists())
+
+
+class DjangoAdminTests(PersonaTestCase):
+    def setUp(self) -> None:
+        self.sysadmin = User.objects.create_superuser("sysadmin", password=PASSWORD)
+        self.client.force_login(self.sysadmin)
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        self.client.logout()
+        response = self.client.post(LOGIN, {"username": username, "password": password})
+        self.assertEqual(response.status_code, 302)
+        return self.client.get("/pemda/32.75/").get("Location")
+
+    def test_a_user_made_in_the_admin_changes_the_password_at_the_first_sign_in(self):
+        chosen = "Sandi-Awal-Dari-Admin-2026"
+        response = self.client.post(
+            "/admin/auth/user/add/",
+            {"username": "dari.admin", "password1": chosen, "password2": chosen,
+             "usable_password": "true"},
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        user = User.objects.get(username="dari.admin")
+        self.assertTrue(AccountState.objects.get(user=user).must_change_password)
+        self.assertEqual(self.sign_in("dari.admin", chosen), SANDI)
+
+    def test_a_password_set_in_the_admin_for_someone_else_is_changed_by_its_owner(self):
+        user = self.users["pimpinan_a"]
+        chosen = "Sandi-Atur-Ulang-2026"
+        response = self.client.post(
+            f"/admin/auth/user/{user.pk}/password/",
+            {"password1": chosen, "password2": chosen, "usable_password": "true"},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertTrue(AccountState.objects.get(user=user).must_change_password)
+        self.assertEqual(self.sign_in("pimpinan_a", chosen), SANDI)
+        # the system administrator's own password, changed there: no obligation
+        self.client.force_login(self.sysadmin)
+        response = self.client.post(
+            f"/admin/auth/user/{self.sysadmin.pk}/password/",
+            {"password1": chosen, "password2": chosen, "usable_password": "true"},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertFalse(AccountState.objects.filter(user=self.sysadmin).exists())
