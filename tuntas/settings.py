@@ -203,14 +203,27 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
 # nobody can lock someone else out from another address; a success resets the count. The source
 # address is REMOTE_ADDR, or behind TUNTAS_PROXY_COUNT reverse proxies the address the nearest
 # proxy saw (tuntas.akun.client_ip).
-AXES_FAILURE_LIMIT = int(os.environ.get("TUNTAS_LOGIN_BATAS_GAGAL", 5))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TUNTAS_LOGIN_KUNCI_MENIT", 15)))
+
+
+def _env_count(name: str, default: int, minimum: int) -> int:
+    """A whole number from the environment; anything else stops the start with its name (a
+    cool-off of 0 would lock for ever in axes, a limit of 0 would refuse every sign-in)."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < minimum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} harus bilangan bulat ≥ {minimum}, bukan {raw!r}.")
+    return int(raw)
+
+
+AXES_FAILURE_LIMIT = _env_count("TUNTAS_LOGIN_BATAS_GAGAL", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_count("TUNTAS_LOGIN_KUNCI_MENIT", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuntas.akun.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "tuntas.akun.client_ip.client_ip"
 AXES_VERBOSE = False
-PROXY_COUNT = int(os.environ.get("TUNTAS_PROXY_COUNT", 0))
+PROXY_COUNT = _env_count("TUNTAS_PROXY_COUNT", 0, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

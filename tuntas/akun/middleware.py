@@ -1,8 +1,11 @@
 """A user whose password was set by someone else (an admin's initial or reset password, or
 ``tuntas pengguna-baru``) must choose their own before anything else: every page redirects to
 the password change page until they do. The flag travels in the session (set at sign-in by
-``tuntas.akun.signals``), so a request costs no query. The API and static files are left alone
-(API tokens are made by the system administrator for machines)."""
+``tuntas.akun.signals``), so a request costs no query. Static files and the API are left to
+themselves: an API token request has no such session (tokens are made by the system
+administrator for machines), and the API refuses such a browser session with 401
+(``tuntas.api.api.BrowserSession``). An htmx request is told to load the password page as a
+whole (``HX-Redirect``) rather than have it swapped into a fragment of the page."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
 from tuntas.akun.services import MUST_CHANGE_SESSION_KEY
 from tuntas.wilayah.zona import zone_of
@@ -32,6 +36,8 @@ class PasswordChangeRequiredMiddleware:
             )
             path = request.path
             if path not in allowed and not path.startswith(("/api/", "/static/")):
+                if request.headers.get("HX-Request") == "true":
+                    return HttpResponseClientRedirect(reverse("akun:sandi"))
                 return HttpResponseRedirect(reverse("akun:sandi"))
         return self.get_response(request)
 

@@ -446,9 +446,20 @@ def user_create_by_system(
             message=gettext("paling panjang %(max)s karakter.") % {"max": FULL_NAME_MAX},
         )
     password = password_generate()
-    user = User.objects.create(
-        username=username, first_name=full_name, password=make_password(password), is_active=True
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create(
+                username=username,
+                first_name=full_name,
+                password=make_password(password),
+                is_active=True,
+            )
+    except IntegrityError as exc:  # the same name made at the same moment by someone else
+        raise FieldInvalid(
+            field="username",
+            label=gettext("Nama pengguna"),
+            message=gettext("“%(username)s” sudah dipakai.") % {"username": username},
+        ) from exc
     membership = Membership.objects.create(user=user, pemda=pemda, opd=opd, role=role)
     password_change_require(user=user)
     audit_event_create(

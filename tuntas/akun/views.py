@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext
 
 from tuntas.akun import services
-from tuntas.akun.forms import LoginForm
+from tuntas.akun.forms import LoginForm, OwnPasswordForm
 
 
 class LoginView(auth_views.LoginView):
@@ -25,21 +25,27 @@ def lockout_minutes() -> int:
 
 
 def locked_out(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """django-axes' lockout page: the login page with the reason (status 429). The minutes come
-    from the setting (TUNTAS_LOGIN_KUNCI_MENIT)."""
+    """django-axes' lockout page (``AXES_LOCKOUT_CALLABLE``, called with the request, the
+    response it replaces and the credentials): the login page with the reason, status 429,
+    the username typed kept. The minutes come from the setting (TUNTAS_LOGIN_KUNCI_MENIT)."""
     message = gettext(
         "Terlalu banyak percobaan gagal untuk nama pengguna ini dari alamat Anda. Akun dikunci "
         "sementara; coba lagi dalam %(menit)d menit, atau minta admin pemda mengatur ulang kata "
         "sandi."
     ) % {"menit": lockout_minutes()}
-    form = LoginForm(request, data=None)
-    return render(request, "akun/masuk.html", {"form": form, "terkunci": message}, status=429)
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = LoginForm(request, data=None, initial={"username": str(username)[:150]})
+    context = {"form": form, "terkunci": message, "next": request.POST.get("next", "")}
+    return render(request, "akun/masuk.html", context, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "akun/sandi.html"
+    form_class = OwnPasswordForm
     success_url = reverse_lazy("akun:sandi-selesai")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

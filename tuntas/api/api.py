@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import DocsBase
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from tuntas.akun.services import MUST_CHANGE_SESSION_KEY
 from tuntas.api.services import api_token_authenticate
 from tuntas.dasbor.api import router as dasbor_router
 from tuntas.katalog.api import router as katalog_router
@@ -31,6 +32,17 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class BrowserSession(SessionAuth):
+    """The browser's Django session, unless its user still has to replace a password set by
+    someone else (``tuntas.akun.middleware``): the pages send them to the password page, and
+    the API answers 401 instead of serving data to whoever knows the one-time password."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+        if request.session.get(MUST_CHANGE_SESSION_KEY):
+            return None
+        return super().authenticate(request, key)
 
 
 class VendoredSwagger(DocsBase):
@@ -62,7 +74,7 @@ api = NinjaAPI(
         "kode kategori: paripurna, utama, madya, pratama, muda, belum."
     ),
     urls_namespace="api",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), BrowserSession()],
     docs=VendoredSwagger(),
     docs_url="/docs",
 )
@@ -70,7 +82,8 @@ api.add_router("", dasbor_router)
 api.add_router("", katalog_router)
 
 # django-ninja's own error bodies, in Indonesian and in the shapes the schema documents
-# (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 {"detail"}.
+# (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 and 404
+# {"detail"}.
 _PESAN = {
     "missing": "wajib diisi",
     "int_parsing": "harus bilangan bulat",
@@ -101,11 +114,28 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {
-            "detail": "Belum masuk: kirim header Authorization: Bearer <token> "
+    session = getattr(request, "session", None)
+    if session is not None and session.get(MUST_CHANGE_SESSION_KEY):
+        detail = (
+            "Kata sandi Anda dibuat oleh orang lain: ganti dulu di /akun/sandi/ sebelum "
+            "memakai API lewat peramban."
+        )
+    else:
+        detail = (
+            "Belum masuk: kirim header Authorization: Bearer <token> "
             "(tuntas token-baru) atau masuk lewat peramban."
-        },
-        status=401,
-    )
+        )
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """ninja's own answer would be ``{"detail": "Not Found"}``. Missing and outside the user's
+    scope read the same (``tuntas.akun.scope.pemda_get_for_user``); the reason an endpoint gives
+    (e.g. a year outside the catalog) is kept."""
+    reason = str(exc).strip().rstrip(".")
+    if reason and reason.lower() != "tidak ditemukan":
+        detail = f"Tidak ditemukan ({reason})."
+    else:
+        detail = "Tidak ditemukan, atau di luar cakupan akun Anda."
+    return api.create_response(request, {"detail": detail}, status=404)

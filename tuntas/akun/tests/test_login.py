@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 from axes.models import AccessAttempt
@@ -45,6 +48,9 @@ class LoginTests(PersonaTestCase):
         response = self.login_from("10.0.0.1", "operator_kes", PASSWORD)
         self.assertContains(response, "Akun dikunci sementara", status_code=429)
         self.assertContains(response, "dalam 15 menit", status_code=429)
+        # the login page itself, with the username typed still in its field
+        self.assertContains(response, 'name="username" id="id_username"', status_code=429)
+        self.assertContains(response, 'value="operator_kes"', status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
         # other users are not affected
         self.assertEqual(self.login_from("10.0.0.1", "admin_a", PASSWORD).status_code, 302)
@@ -91,6 +97,40 @@ class LoginTests(PersonaTestCase):
         self.login_from("10.0.0.1", "operator_kes", "salah")
         self.login_from("10.0.0.1", "operator_kes", "salah")
         self.assertEqual(self.login_from("10.0.0.1", "operator_kes", PASSWORD).status_code, 302)
+
+    def test_the_lockout_settings_come_from_the_environment_and_are_checked(self):
+        def settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+            code = (
+                "from tuntas import settings as s; "
+                "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.PROXY_COUNT)"
+            )
+            return subprocess.run(
+                [sys.executable, "-c", code],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        unset = {
+            k: ""
+            for k in ("TUNTAS_LOGIN_BATAS_GAGAL", "TUNTAS_LOGIN_KUNCI_MENIT", "TUNTAS_PROXY_COUNT")
+        }
+        self.assertEqual(settings_with(**unset).stdout.split(), ["5", "900.0", "0"])
+        done = settings_with(
+            TUNTAS_LOGIN_BATAS_GAGAL="8", TUNTAS_LOGIN_KUNCI_MENIT="30", TUNTAS_PROXY_COUNT="1"
+        )
+        self.assertEqual(done.stdout.split(), ["8", "1800.0", "1"])
+        for name, value in (
+            ("TUNTAS_LOGIN_KUNCI_MENIT", "0"),  # axes would lock for ever
+            ("TUNTAS_LOGIN_BATAS_GAGAL", "0"),
+            ("TUNTAS_LOGIN_BATAS_GAGAL", "lima"),
+            ("TUNTAS_PROXY_COUNT", "-1"),
+        ):
+            with self.subTest(name=name, value=value):
+                done = settings_with(**{**unset, name: value})
+                self.assertNotEqual(done.returncode, 0)
+                self.assertIn(f"{name} harus bilangan bulat", done.stderr)
 
     def test_session_expires(self):
         self.assertLessEqual(settings.SESSION_COOKIE_AGE, 12 * 3600)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from contextlib import redirect_stderr
 from io import StringIO
 
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 
 from tuntas.akun.models import AccountState, Membership, Role
 from tuntas.core.models import AuditEvent
@@ -92,3 +93,21 @@ class PenggunaBaruTests(PersonaTestCase):
             (User.objects.count(), Membership.objects.count(), AuditEvent.objects.count()),
             (users, memberships, events),
         )
+
+    def test_argument_errors_from_the_command_line_are_indonesian_with_exit_2(self):
+        cases = [
+            (["baru"], "wajib diisi: --peran"),
+            ([], "wajib diisi: USERNAME, --peran"),
+            (["baru", "--peran", "pusat", "--zz"], "argumen tidak dikenal: --zz"),
+            (["baru", "--peran"], "--peran perlu satu nilai"),
+        ]
+        users = User.objects.count()
+        for args, message in cases:
+            with self.subTest(args):
+                err = StringIO()
+                with redirect_stderr(err), self.assertRaises(SystemExit) as ctx:
+                    ManagementUtility(["tuntas", "pengguna-baru", *args]).execute()
+                self.assertEqual(ctx.exception.code, 2)
+                self.assertIn(f"tuntas pengguna-baru: {message}.", err.getvalue())
+                self.assertNotIn("error:", err.getvalue())
+        self.assertEqual(User.objects.count(), users)

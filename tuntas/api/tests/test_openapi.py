@@ -36,6 +36,66 @@ class OpenApiStatusTests(PersonaTestCase):
                     ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
                     self.assertEqual(ref.rsplit("/", 1)[-1], ERROR_SCHEMAS[status])
 
+    def test_each_documented_error_is_really_answered_with_its_documented_body(self):
+        """For every operation of the schema and every error status it documents, the status is
+        provoked for real and the body read with the documented schema; an operation this
+        table does not know fails, so a new endpoint gets its errors checked too."""
+        # per path: values that are readable by operator_kes (Kota Bekasi), and values that
+        # are not (404); None: the operation has no path parameter, 404 comes from the role
+        readable = {
+            "/api/pemda": {},
+            "/api/pemda/{kode}/dasbor": {"kode": "32.75"},
+            "/api/provinsi/{kode}/dasbor": {"kode": "32"},
+            "/api/nasional/dasbor": {},
+            "/api/katalog/{tahun}": {"tahun": "2024"},
+        }
+        unreadable = {"/api/pemda/{kode}/dasbor": {"kode": "36.74"},
+                      "/api/provinsi/{kode}/dasbor": {"kode": "36"},
+                      "/api/nasional/dasbor": None,  # operator_kes is not pusat
+                      "/api/katalog/{tahun}": {"tahun": "1990"}}  # fmt: skip
+        models = {"Galat": Galat, "GalatValidasi": GalatValidasi}
+        schema = self.client.get("/api/openapi.json").json()
+        checked = 0
+        for path, item in schema["paths"].items():
+            for method, op in item.items():
+                self.assertIn(path, readable, f"{path}: add its values to this test")
+                for status, documented in op["responses"].items():
+                    if status == "200":
+                        continue
+                    values = dict(readable[path])
+                    query = ""
+                    signed_in = True
+                    if status == "401":
+                        signed_in = False
+                    elif status == "404":
+                        values.update(unreadable[path] or {})
+                    elif status == "422":  # a whole number that is not one
+                        integer = next(
+                            p
+                            for p in op["parameters"]
+                            if p["schema"].get("type") == "integer"
+                            or p["schema"].get("anyOf", [{}])[0].get("type") == "integer"
+                        )
+                        if integer["in"] == "path":
+                            values[integer["name"]] = "dua-ribu"
+                        else:
+                            query = f"?{integer['name']}=dua-ribu"
+                    else:
+                        self.fail(f"{method} {path}: {status} documented, not checked here")
+                    url = path.format(**values) + query
+                    with self.subTest(f"{status} {method.upper()} {url}"):
+                        self.client.logout()
+                        if signed_in:
+                            self.login("operator_kes")
+                        response = self.client.generic(method.upper(), url)
+                        self.assertEqual(response.status_code, int(status), response.content)
+                        ref = documented["content"]["application/json"]["schema"]["$ref"]
+                        body = models[ref.rsplit("/", 1)[-1]].model_validate(response.json())
+                        self.assertEqual(set(response.json()), set(type(body).model_fields))
+                        self.assertNotIn("Not Found", body.detail)
+                        checked += 1
+        self.assertGreaterEqual(checked, 12)
+
     def test_the_error_bodies_sent_match_the_documented_shapes(self):
         # 401: no session, no token
         response = self.client.get("/api/pemda/32.75/dasbor")
@@ -55,4 +115,14 @@ class OpenApiStatusTests(PersonaTestCase):
         # 404: outside the user's scope
         response = self.client.get("/api/pemda/36.74/dasbor")
         self.assertEqual(response.status_code, 404)
-        Galat.model_validate(response.json())
+        self.assertEqual(
+            Galat.model_validate(response.json()).detail,
+            "Tidak ditemukan, atau di luar cakupan akun Anda.",
+        )
+        # the same answer for a pemda that does not exist at all
+        self.assertEqual(self.client.get("/api/pemda/99.99/dasbor").json(), response.json())
+        # a reason the endpoint gives is kept
+        self.assertEqual(
+            self.client.get("/api/katalog/1990").json(),
+            {"detail": "Tidak ditemukan (Tahun di luar katalog)."},
+        )

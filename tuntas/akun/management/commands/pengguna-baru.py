@@ -6,18 +6,47 @@ change it at the first sign-in. Bad input: the reason on standard error, exit 2,
 from __future__ import annotations
 
 import json
+import re
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuntas.akun.models import Role
 from tuntas.akun.services import user_create_by_system
 from tuntas.core.errors import DomainError
 
+# argparse's own refusals, said in Indonesian (its messages come in English)
+_ARGPARSE = [
+    (re.compile(r"the following arguments are required: (.+)"), "wajib diisi: {0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "argumen tidak dikenal: {0}"),
+    (re.compile(r"argument (\S+): expected one argument"), "{0} perlu satu nilai"),
+    (re.compile(r"argument (\S+): ignored explicit argument (.+)"), "{0} tidak menerima nilai {1}"),
+]
+
+
+def _indonesian(message: str) -> str:
+    for pattern, text in _ARGPARSE:
+        match = pattern.fullmatch(message)
+        if match:
+            return text.format(*match.groups())
+    return f"argumen tidak sah ({message})"
+
 
 class Command(BaseCommand):
     help = "Buat akun pengguna dengan satu peran; cetak kata sandi sekali pakai."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def error(message: str) -> NoReturn:
+            text = f"{_indonesian(message)}. Lihat: tuntas {subcommand} --help"
+            if parser.called_from_command_line:
+                parser.exit(2, f"tuntas {subcommand}: {text}\n")
+            raise CommandError(text, returncode=2)
+
+        parser.error = error  # type: ignore[method-assign]
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", metavar="USERNAME")
