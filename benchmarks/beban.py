@@ -3,13 +3,18 @@
 A demo installation served as in production (benchmarks/_server.py: gunicorn with
 deploy/gunicorn.conf.py, DEBUG off) on loopback. N users (threads, each with its own session
 signed in through the real login page) repeat a working cycle — the region dashboard, the
-quarterly entry list, the dashboard API (``/api/pemda/{kode}/dasbor``) — until the request
-budget or the time budget is spent, whichever comes first. Run twice in one go: gunicorn with
-1 worker (the peer) and with K workers (default 2 × cores + 1, as deploy/gunicorn.conf.py).
+quarterly entry list, the dashboard API (``/api/pemda/{kode}/dasbor``, called with an API token
+made for the run by ``tuntas token-baru`` and revoked at the end, as a machine calls it) — until
+the request budget or the time budget is spent, whichever comes first. Run twice in one go:
+gunicorn with 1 worker (the peer) and with K workers (default 2 × cores + 1, as
+deploy/gunicorn.conf.py).
 
-Prints per run: requests, errors (any status other than 200, or a failed connection), throughput
-(requests/s), latency p50 / p95 / max per kind of request, and the ratio of the K-worker run to
-the 1-worker run. Nothing is asserted: the figures go in the issue's closing note.
+Prints per run: requests, errors by cause (a status other than 200, a redirect away from the
+page asked for — e.g. back to the sign-in page when a session is lost, which would otherwise
+count as a fast 200 — or a failed connection), throughput (requests/s), latency p50 / p95 / max
+per kind of request, the machine's load average before the run (the users run on the same
+machine as the server: a busy machine slows both), and the ratio of the K-worker run to the
+1-worker run. Nothing is asserted: the figures go in the issue's closing note.
 
 Run: ``.venv/bin/python benchmarks/beban.py [--pengguna 20] [--permintaan 2000] [--detik 60]``
 (bounded: at most 200 users, 20 000 requests, 600 s per run).
@@ -36,12 +41,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks._server import PASSWORD, prepare, serve, tuntas  # noqa: E402
 
 USERS = ("operator", "verifikator", "admin_pemda")  # Kota Bekasi: dashboard, entry list, API
+TOKEN_LABEL = "benchmark beban"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class User:
-    def __init__(self, base: str, username: str) -> None:
+    def __init__(self, base: str, username: str, token: str) -> None:
         self.base = base
+        self.token = token
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = self.opener.open(base + "/akun/masuk/", timeout=60).read().decode()
@@ -56,30 +63,48 @@ class User:
         if "/akun/masuk/" in answer.geturl():
             raise SystemExit(f"gagal masuk sebagai {username}")
 
-    def get(self, path: str) -> tuple[int, float]:
+    def get(self, path: str) -> tuple[str | None, float]:
+        """(None or the cause of the failure, seconds)."""
+        request = urllib.request.Request(self.base + path)
+        if path.startswith("/api/"):
+            request.add_header("Authorization", f"Bearer {self.token}")
         start = time.perf_counter()
         try:
-            with self.opener.open(self.base + path, timeout=60) as response:
+            with self.opener.open(request, timeout=60) as response:
                 response.read()
-                status = response.status
+                arrived = urllib.parse.urlsplit(response.geturl()).path
+                failure = None if arrived == path else f"dialihkan ke {arrived}"
         except urllib.error.HTTPError as error:
-            status = error.code
-        except OSError:
-            status = 0
-        return status, time.perf_counter() - start
+            failure = f"HTTP {error.code}"
+        except OSError as error:
+            failure = f"koneksi: {type(error).__name__}"
+        return failure, time.perf_counter() - start
 
 
-def run(base: str, *, users: int, budget: int, seconds: float, year: int, quarter: int) -> dict:
+def run(
+    base: str,
+    *,
+    users: int,
+    budget: int,
+    seconds: float,
+    year: int,
+    quarter: int,
+    tokens: dict[str, str],
+) -> dict:
     cycle = [
         ("dasbor", "/pemda/32.75/"),
         ("daftar isian", f"/pemda/32.75/isian/{year}/{quarter}/"),
         ("API dasbor", "/api/pemda/32.75/dasbor"),
     ]
-    sessions = [User(base, USERS[i % len(USERS)]) for i in range(users)]
+    sessions = []
+    for i in range(users):
+        username = USERS[i % len(USERS)]
+        sessions.append(User(base, username, tokens[username]))
     lock = threading.Lock()
     taken = 0
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    causes: dict[str, int] = defaultdict(int)
     deadline = time.perf_counter() + seconds
 
     def worker(index: int) -> None:
@@ -93,11 +118,12 @@ def run(base: str, *, users: int, budget: int, seconds: float, year: int, quarte
                 taken += 1
             kind, path = cycle[step % len(cycle)]
             step += 1
-            status, elapsed = user.get(path)
+            failure, elapsed = user.get(path)
             with lock:
                 times[kind].append(elapsed)
-                if status != 200:
+                if failure is not None:
                     errors[kind] += 1
+                    causes[failure] += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(users)]
     start = time.perf_counter()
@@ -107,7 +133,13 @@ def run(base: str, *, users: int, budget: int, seconds: float, year: int, quarte
         t.join()
     wall = time.perf_counter() - start
     every = [x for values in times.values() for x in values]
-    return {"wall": wall, "times": dict(times), "errors": dict(errors), "all": every}
+    return {
+        "wall": wall,
+        "times": dict(times),
+        "errors": dict(errors),
+        "causes": dict(causes),
+        "all": every,
+    }
 
 
 def pct(values: list[float], q: float) -> float:
@@ -128,7 +160,29 @@ def report(label: str, result: dict) -> float:
         errs = errors if kind == "semua" else result["errors"].get(kind, 0)
         print(f"  {kind:<14}{len(values):>6}{pct(values, 0.5) * 1000:>9.0f}"
               f"{pct(values, 0.95) * 1000:>9.0f}{max(values) * 1000:>9.0f}{errs:>7}")  # fmt: skip
+    for cause, count in sorted(result["causes"].items(), key=lambda item: -item[1]):
+        print(f"  galat: {cause} × {count}")
     return rate
+
+
+def tokens_make() -> str:
+    """Python for ``tuntas shell``: one API token per benchmark user, printed as user=token."""
+    users = ", ".join(repr(u) for u in USERS)
+    return (
+        "from django.contrib.auth.models import User; "
+        "from tuntas.api.services import api_token_create; "
+        f"[print(u.username + '=' + api_token_create(user=u, label={TOKEN_LABEL!r})[1]) "
+        f"for u in User.objects.filter(username__in=[{users}])]"
+    )
+
+
+def tokens_revoke() -> str:
+    return (
+        "from tuntas.api.models import ApiToken; "
+        "from tuntas.api.services import api_token_revoke; "
+        f"[api_token_revoke(token=t) for t in ApiToken.objects.filter(label={TOKEN_LABEL!r}, "
+        "is_revoked=False)]"
+    )
 
 
 def main() -> int:
@@ -150,12 +204,20 @@ def main() -> int:
     year, quarter = (int(x) for x in period.split()[-2:])
     print(f"{users} pengguna serentak, masing-masing bersesi; batas {budget} permintaan atau "
           f"{seconds:.0f} s per putaran; mesin {os.cpu_count()} inti")  # fmt: skip
+    made = tuntas(args.folder, "shell", "-c", tokens_make())
+    tokens = dict(line.split("=", 1) for line in made.splitlines() if "=" in line)
+    if sorted(tokens) != sorted(USERS):
+        raise SystemExit(f"token API tidak dibuat untuk semua pengguna: {sorted(tokens)}")
     rates = {}
-    for workers in (1, args.workers):
-        with serve(args.folder, workers=workers) as base:
-            result = run(base, users=users, budget=budget, seconds=seconds, year=year,
-                         quarter=quarter)  # fmt: skip
-        rates[workers] = report(f"gunicorn {workers} worker", result)
+    try:
+        for workers in (1, args.workers):
+            load = os.getloadavg()[0]
+            with serve(args.folder, workers=workers) as base:
+                result = run(base, users=users, budget=budget, seconds=seconds, year=year,
+                             quarter=quarter, tokens=tokens)  # fmt: skip
+            rates[workers] = report(f"gunicorn {workers} worker (beban mesin {load:.1f})", result)
+    finally:
+        tuntas(args.folder, "shell", "-c", tokens_revoke())
     print(
         f"\nRasio throughput {args.workers} worker / 1 worker (pembanding): "
         f"{rates[args.workers] / rates[1]:.2f}×"

@@ -1,0 +1,111 @@
+"""Light pages (issue 11, point 5): what a first view of each main page needs before its `load`
+event stays under the 100 KB budget, and the chart library is fetched only by the page that draws
+a chart, after that page has loaded.
+
+Byte budget, not timing: the HTML as served (compressed by GZipMiddleware) plus every stylesheet
+and script the page names, each gzip-compressed here as whitenoise stores it (its brotli copy,
+which browsers take, is smaller still). benchmarks/halaman.py measures the same in Chromium over
+an emulated slow link, with times."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from typing import ClassVar
+
+from django.contrib.staticfiles import finders
+from django.test import override_settings
+
+from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.seed import demo_data_seed, demo_periods
+from tuntas.testing import PersonaTestCase
+
+LIMIT_COLD = 100 * 1024
+CHART_LIBRARY = "vendor/chartjs/"
+# what the browser fetches before `load`: blocking or deferred scripts and stylesheets
+SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
+STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"stylesheet\"[^>]*\bhref=\"([^\"]+)\"")
+LATER = re.compile(r"\bdata-pustaka=\"([^\"]+)\"")  # fetched by tren.js after `load`
+
+
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def static_file(url: str) -> bytes:
+    name = url.split("/static/", 1)[1]
+    path = finders.find(name)
+    assert path, f"{url}: no such static file"
+    with open(str(path), "rb") as handle:
+        return handle.read()
+
+
+@override_settings(STATIC_URL="/static/")
+class FirstViewBudgetTest(PersonaTestCase):
+    year: ClassVar[int]
+    quarter: ClassVar[int]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        Pemda.objects.filter(pk__in=[cls.pemda_a.pk, cls.prov.pk]).update(is_demo=True)
+        cls.pemda_a.refresh_from_db()
+        cls.prov.refresh_from_db()
+        periods = demo_periods()[-4:]
+        demo_data_seed(pemda_list=[cls.pemda_a, cls.prov], periods=periods)
+        cls.year, cls.quarter = periods[-1]
+
+    def pages(self) -> list[tuple[str | None, str]]:
+        y, q = self.year, self.quarter
+        return [
+            (None, "/akun/masuk/"),
+            ("pimpinan_a", "/pemda/32.75/"),
+            ("provinsi_jabar", "/provinsi/32/"),
+            ("pusat", "/nasional/"),
+            ("operator_kes", f"/pemda/32.75/isian/{y}/{q}/"),
+            ("operator_kes", f"/pemda/32.75/isian/{y}/{q}/1.02.K07/"),
+            ("operator_kes", "/pemda/32.75/penerima/"),
+        ]
+
+    def fetch(self, persona: str | None, path: str) -> str:
+        self.client.logout()
+        if persona:
+            self.login(persona)
+        response = self.client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        self.assertEqual(response.status_code, 200, path)
+        body = response.content
+        self.assertEqual(response.get("Content-Encoding"), "gzip", f"{path}: HTML not compressed")
+        self.served = len(body)
+        return gzip.decompress(body).decode()
+
+    def test_each_first_view_fits_the_budget_before_load(self) -> None:
+        report = {}
+        for persona, path in self.pages():
+            html = self.fetch(persona, path)
+            assets = SCRIPT.findall(html) + STYLESHEET.findall(html)
+            self.assertTrue(assets, path)
+            total = self.served + sum(gzip_size(static_file(url)) for url in assets)
+            report[path] = total
+        over = {path: size for path, size in report.items() if size > LIMIT_COLD}
+        self.assertEqual(over, {}, f"first views over {LIMIT_COLD // 1024} KB: {report}")
+
+    def test_the_chart_library_only_where_a_chart_is_drawn_and_after_load(self) -> None:
+        with_chart = []
+        for persona, path in self.pages():
+            html = self.fetch(persona, path)
+            blocking = SCRIPT.findall(html) + STYLESHEET.findall(html)
+            self.assertFalse(
+                [u for u in blocking if CHART_LIBRARY in u],
+                f"{path}: the chart library is fetched before the page has loaded",
+            )
+            later = [u for u in LATER.findall(html) if CHART_LIBRARY in u]
+            if later:
+                self.assertIn('<canvas id="tren"', html, path)
+                with_chart.append(path)
+            else:
+                self.assertNotIn(CHART_LIBRARY, html, path)
+        # the region dashboard draws the trend chart; no other main page has one
+        self.assertEqual(with_chart, ["/pemda/32.75/"])
+        # the library would break the budget if a page loaded it before `load`
+        chart = gzip_size(static_file("/static/" + CHART_LIBRARY + "chart.umd.min.js"))
+        self.assertGreater(chart, 50 * 1024)
