@@ -329,7 +329,8 @@ def import_job_run(*, job_id: int) -> None:
     :func:`recipients_import` while holding the job's lock and heartbeat (:class:`_Heartbeat`),
     store the summary, delete the uploaded file and the progress file. A second run of the same
     job does nothing."""
-    import_jobs_fail_stale()  # a worker starting a job also settles jobs whose worker died
+    # a worker starting a job also settles jobs whose worker died and applies the retention
+    uploads_clean()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.ANTRI).update(
         status=ImportStatus.BERJALAN, started_at=timezone.now()
     )

@@ -81,18 +81,18 @@ class LivenessTests(WebTestCase):
 
     def test_the_heartbeat_touches_the_lock_file_and_ends_without_a_trace(self):
         job = self.running(self.queued_job())
-        with mock.patch.object(services, "HEARTBEAT", timedelta(seconds=0.02)):
-            with _Heartbeat(job.pk) as beat:
-                old = time.time() - 3600
-                os.utime(beat.path, (old, old))
-                deadline = time.monotonic() + 5
-                while beat.path.stat().st_mtime < time.time() - 60:
-                    self.assertLess(time.monotonic(), deadline, "no heartbeat")
-                    time.sleep(0.01)
+        with (
+            mock.patch.object(services, "HEARTBEAT", timedelta(seconds=0.02)),
+            _Heartbeat(job.pk) as beat,
+        ):
+            old = time.time() - 3600
+            os.utime(beat.path, (old, old))
+            deadline = time.monotonic() + 5
+            while beat.path.stat().st_mtime < time.time() - 60:
+                self.assertLess(time.monotonic(), deadline, "no heartbeat")
+                time.sleep(0.01)
         self.assertFalse(import_lock_path(job.pk).exists())
-        self.assertEqual(
-            [p.name for p in import_lock_path(job.pk).parent.glob("impor-*")], []
-        )
+        self.assertEqual([p.name for p in import_lock_path(job.pk).parent.glob("impor-*")], [])
 
     def test_a_heartbeat_older_than_stale_after_is_stale(self):
         job = self.running(self.queued_job(), started=timedelta(minutes=1))
