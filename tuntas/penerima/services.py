@@ -497,7 +497,13 @@ def import_job_is_stale(job: ImportJob, *, now: datetime | None = None) -> bool:
     """Whether a queued or running job has lost its worker (the three signs above)."""
     if job.status not in (ImportStatus.ANTRI, ImportStatus.BERJALAN):
         return False
-    now = now or timezone.now()
+    if not _lost_worker(job, now=now or timezone.now()):
+        return False
+    # the worker may have settled the job between the read of ``job`` and the signs
+    return ImportJob.objects.filter(pk=job.pk, status=job.status).exists()
+
+
+def _lost_worker(job: ImportJob, *, now: datetime) -> bool:
     task = _import_task(job.pk)
     if task is not None and task.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
         return True  # the task ended without finishing the job

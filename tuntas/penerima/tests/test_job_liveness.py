@@ -164,3 +164,19 @@ class RetentionTests(WebTestCase):
         self.assertNotContains(page, 'data-testid="ulangi"')
         page = self.client.get(reverse("penerima-impor", args=["32.75", done.pk]))
         self.assertNotContains(page, 'data-testid="unduh-laporan"')
+
+
+@override_settings(TASKS=DATABASE)
+class SettledMeanwhileTests(WebTestCase):
+    def test_a_job_settled_after_it_was_read_is_not_stale(self):
+        self.login("operator_kes")
+        self.upload([row(60)])
+        job = self.last_job()
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.BERJALAN, started_at=timezone.now() - HOUR_AGO
+        )
+        job.refresh_from_db()
+        self.assertTrue(import_job_is_stale(job))
+        # the worker finished between the page's read of the row and the check of the signs
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.SELESAI)
+        self.assertFalse(import_job_is_stale(job))
