@@ -128,16 +128,21 @@ def recipients_import(
 # The web side (tuntas/penerima/views.py, tasks.py): the access log of by-name data and the
 # upload jobs run in the background. Imports kept with this block.
 # ---------------------------------------------------------------------------------------------
+import contextlib  # noqa: E402
+import fcntl  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
+import threading  # noqa: E402
 import zipfile  # noqa: E402
 from typing import Any  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import UploadedFile  # noqa: E402
+from django_tasks import TaskResultStatus  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from tuntas.core.tabular import TableError  # noqa: E402
 from tuntas.core.upload_guard import BY_NAME, check_zip  # noqa: E402
@@ -321,9 +326,11 @@ def import_job_submit(
 
 def import_job_run(*, job_id: int) -> None:
     """Run one queued import (the background task): claim the job, import through
-    :func:`recipients_import`, store the summary, delete the uploaded file. A second run of the
-    same job does nothing."""
-    import_jobs_fail_stale()  # a worker starting a job also settles jobs whose worker died
+    :func:`recipients_import` while holding the job's lock and heartbeat (:class:`_Heartbeat`),
+    store the summary, delete the uploaded file and the progress file. A second run of the same
+    job does nothing."""
+    # a worker starting a job also settles jobs whose worker died and applies the retention
+    uploads_clean()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.ANTRI).update(
         status=ImportStatus.BERJALAN, started_at=timezone.now()
     )
@@ -332,83 +339,200 @@ def import_job_run(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("pemda", "jpd", "uploaded_by").get(pk=job_id)
     result: dict[str, Any] = {"status": ImportStatus.GAGAL}
     try:
-        summary = recipients_import(
-            pemda=job.pemda,
-            jpd=job.jpd,
-            year=job.year,
-            path=job.stored_path,
-            accept_partial=job.accept_partial,
-            replace=job.replace,
-            actor=job.uploaded_by,
-            on_chunk=lambda _n, s: _progress_write(job_id, s.baris),
-        )
-    except TableError as exc:
-        result["error"] = f"Berkas tidak dapat dibaca: {exc}"
-    except DomainError as exc:
-        result["error"] = str(exc)
-    except Exception:
-        logger.exception("Impor penerima #%s gagal", job_id)
-        result["error"] = "Terjadi kesalahan sistem; tidak ada data yang disimpan."
-    else:
-        data = summary.as_json()
-        report = data.pop("laporan_kesalahan") or ""
-        result = {
-            "status": ImportStatus.SELESAI,
-            "rows_done": summary.baris,
-            "summary": {**data, "dihapus": summary.dihapus, "disimpan": summary.written},
-            "report_path": report,
-        }
+        with _Heartbeat(job_id):
+            try:
+                summary = recipients_import(
+                    pemda=job.pemda,
+                    jpd=job.jpd,
+                    year=job.year,
+                    path=job.stored_path,
+                    accept_partial=job.accept_partial,
+                    replace=job.replace,
+                    actor=job.uploaded_by,
+                    on_chunk=lambda _n, s: _progress_write(job_id, s.baris),
+                )
+            except TableError as exc:
+                result["error"] = f"Berkas tidak dapat dibaca: {exc}"
+            except DomainError as exc:
+                result["error"] = str(exc)
+            except Exception:
+                logger.exception("Impor penerima #%s gagal", job_id)
+                result["error"] = "Terjadi kesalahan sistem; tidak ada data yang disimpan."
+            else:
+                data = summary.as_json()
+                report = data.pop("laporan_kesalahan") or ""
+                result = {
+                    "status": ImportStatus.SELESAI,
+                    "rows_done": summary.baris,
+                    "summary": {**data, "dihapus": summary.dihapus, "disimpan": summary.written},
+                    "report_path": report,
+                }
+            # the row is settled while the lock is still held: no one sees a running job
+            # without its lock (which would leave only the heartbeat's age to go by)
+            ImportJob.objects.filter(pk=job_id).update(
+                stored_path="", finished_at=timezone.now(), **result
+            )
     finally:
         Path(job.stored_path).unlink(missing_ok=True)
         import_progress_path(job_id).unlink(missing_ok=True)
-    ImportJob.objects.filter(pk=job_id).update(stored_path="", finished_at=timezone.now(), **result)
 
 
 # --- jobs whose worker died, retries, retention ---------------------------------------------
 # A worker killed mid-import (a restart, the OOM killer, a power cut) leaves its job "berjalan"
-# while its transaction is rolled back by the database: nothing of the file is stored. Its last
-# sign of life is the progress file (rewritten every chunk) or its start; after STALE_AFTER
-# without one it is marked failed — by the next import a worker starts, by `tuntas
-# bersihkan-unggahan`, or when someone asks to retry it — and its page says so (selectors).
-# Its uploaded file is kept so that "Ulangi" needs no new upload; every upload is deleted
-# after UPLOAD_RETENTION at the latest.
+# while its transaction is rolled back by the database: nothing of the file is stored. Three
+# signs tell such a job (``import_job_is_stale``), checked by the next import a worker starts,
+# by `tuntas bersihkan-unggahan` (deploy/tuntas-worker.service runs it before the worker
+# starts), when someone asks to retry, and by the job's page (which then shows it stopped):
+# 1. its lock: the running import holds an exclusive lock on ``impor-<id>.kunci``; the kernel
+#    drops it when the process dies, even by SIGKILL, so a lock file that nobody holds means the
+#    worker is gone (at once, on every machine that shares VAR_DIR);
+# 2. django-tasks' own record (``DBTaskResult``): a task that ended (FAILED or SUCCESSFUL) while
+#    its job is still queued or running did not finish the job (e.g. it lost the database);
+# 3. the heartbeat: the lock file is touched every HEARTBEAT (and the progress file every chunk);
+#    no sign of life for STALE_AFTER (TUNTAS_IMPOR_BASI_MENIT) means the worker is gone.
+# A job so found is marked failed, its progress and lock files are deleted and its task record
+# is marked FAILED too. Its uploaded file is kept so that "Ulangi impor" needs no new upload;
+# every upload is deleted after UPLOAD_RETENTION (TUNTAS_UNGGAHAN_SIMPAN_HARI) at the latest.
 
 STALE_AFTER = timedelta(minutes=int(os.environ.get("TUNTAS_IMPOR_BASI_MENIT", "10")))
+HEARTBEAT = min(timedelta(seconds=30), STALE_AFTER / 4)
 UPLOAD_RETENTION = timedelta(days=int(os.environ.get("TUNTAS_UNGGAHAN_SIMPAN_HARI", "7")))
+IMPORT_TASK_PATH = "tuntas.penerima.tasks.recipients_import_task"  # tasks imports this module
 STALE_MESSAGE = (
     "Pekerja latar belakang berhenti di tengah impor (mis. server dimulai ulang); tidak ada data "
     "yang disimpan. Tekan “Ulangi impor” untuk menjalankannya lagi dengan berkas yang sama."
 )
 
 
-def import_job_last_alive(job: ImportJob) -> datetime | None:
-    """The job's last sign of life: its progress file's time, else its start."""
-    seen = job.started_at
+class ImportWorkerGone(DomainError):
+    """Recorded on the task of a job whose worker died (django-tasks' admin shows it)."""
+
+
+def import_lock_path(job_id: int) -> Path:
+    return upload_dir() / f"impor-{job_id}.kunci"
+
+
+class _Heartbeat:
+    """The running import's sign of life: an exclusive ``flock`` on the job's lock file, held
+    for the whole import (the kernel releases it when the process ends in any way), and the
+    file's time touched every HEARTBEAT by a thread (the import may spend minutes in one
+    database statement). The lock is taken on a file of a temporary name that is then renamed:
+    the lock file that others see is always held, unless its process is gone."""
+
+    def __init__(self, job_id: int) -> None:
+        self.path = import_lock_path(job_id)
+        self.stop = threading.Event()
+        self.fd = -1
+        self.thread = threading.Thread(target=self._beat, name="penerima-detak", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        tmp = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.tmp")
+        self.fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.write(self.fd, json.dumps({"pid": os.getpid()}).encode())
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.close(self.fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        self.thread.start()
+        return self
+
+    def _beat(self) -> None:
+        while not self.stop.wait(HEARTBEAT.total_seconds()):
+            with contextlib.suppress(OSError):
+                os.utime(self.fd)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.path.unlink(missing_ok=True)  # before the lock goes: never a free lock file
+        os.close(self.fd)
+
+
+def _lock_abandoned(job_id: int) -> bool:
+    """True when the job's lock file exists and no process holds its lock."""
     try:
-        mtime = import_progress_path(job.pk).stat().st_mtime
+        fd = os.open(import_lock_path(job_id), os.O_RDONLY)
     except OSError:
-        return seen
-    touched = datetime.fromtimestamp(mtime, tz=UTC)
-    return touched if seen is None or touched > seen else seen
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # held: the worker is alive
+    except OSError:
+        return False  # no locks on this file system: the heartbeat decides
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _import_task(job_id: int) -> DBTaskResult | None:
+    """django-tasks' record of the latest run of the job (None with another task backend, or
+    once the record was pruned)."""
+    return (
+        DBTaskResult.objects.filter(task_path=IMPORT_TASK_PATH, args_kwargs__args__0=job_id)
+        .order_by("-enqueued_at")
+        .first()
+    )
+
+
+def import_job_last_alive(job: ImportJob) -> datetime | None:
+    """The job's last sign of life: its lock file's or progress file's time, else its start."""
+    seen = job.started_at
+    for path in (import_lock_path(job.pk), import_progress_path(job.pk)):
+        try:
+            touched = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        except OSError:
+            continue
+        if seen is None or touched > seen:
+            seen = touched
+    return seen
 
 
 def import_job_is_stale(job: ImportJob, *, now: datetime | None = None) -> bool:
-    if job.status != ImportStatus.BERJALAN:
+    """Whether a queued or running job has lost its worker (the three signs above)."""
+    if job.status not in (ImportStatus.ANTRI, ImportStatus.BERJALAN):
         return False
+    if not _lost_worker(job, now=now or timezone.now()):
+        return False
+    # the worker may have settled the job between the read of ``job`` and the signs
+    return ImportJob.objects.filter(pk=job.pk, status=job.status).exists()
+
+
+def _lost_worker(job: ImportJob, *, now: datetime) -> bool:
+    task = _import_task(job.pk)
+    if task is not None and task.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+        return True  # the task ended without finishing the job
+    if job.status == ImportStatus.ANTRI:
+        # claimed by a worker that died before it could start the job
+        return (
+            task is not None
+            and task.status == TaskResultStatus.RUNNING
+            and task.started_at is not None
+            and task.started_at < now - STALE_AFTER
+        )
+    if _lock_abandoned(job.pk):
+        return True
     alive = import_job_last_alive(job)
-    return alive is None or alive < (now or timezone.now()) - STALE_AFTER
+    return alive is None or alive < now - STALE_AFTER
 
 
 def import_jobs_fail_stale(*, now: datetime | None = None) -> list[int]:
-    """Mark every running job without a sign of life for STALE_AFTER as failed (idempotent);
-    their progress files go, their uploads stay for a retry. The ids marked."""
+    """Mark every queued or running job that lost its worker as failed (idempotent), with its
+    django-tasks record; their progress and lock files go, their uploads stay for a retry.
+    The ids marked."""
     now = now or timezone.now()
     marked = []
-    for job in ImportJob.objects.filter(status=ImportStatus.BERJALAN).select_related("pemda"):
+    jobs = ImportJob.objects.filter(status__in=[ImportStatus.ANTRI, ImportStatus.BERJALAN])
+    for job in jobs.select_related("pemda"):
         if not import_job_is_stale(job, now=now):
             continue
         with transaction.atomic():
-            updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.BERJALAN).update(
+            updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
                 status=ImportStatus.GAGAL, error=STALE_MESSAGE, finished_at=now
             )
             if updated:
@@ -418,8 +542,15 @@ def import_jobs_fail_stale(*, now: datetime | None = None) -> list[int]:
                     object_id=job.pemda_id,
                     data={"impor": job.pk, "jpd": job.jpd_id, "tahun": job.year},
                 )
+                task = _import_task(job.pk)
+                if task is not None and task.status in (
+                    TaskResultStatus.READY,
+                    TaskResultStatus.RUNNING,
+                ):
+                    task.set_failed(ImportWorkerGone(STALE_MESSAGE))
         if updated:
             import_progress_path(job.pk).unlink(missing_ok=True)
+            import_lock_path(job.pk).unlink(missing_ok=True)
             marked.append(job.pk)
     return marked
 
@@ -451,14 +582,24 @@ def import_job_retry(
             object_id=job.pemda_id,
             data={"impor": job.pk, "jpd": job.jpd_id, "tahun": job.year},
         )
-    enqueue(job.pk)
+        # in the same transaction: the queued job is never seen beside only its ended task
+        enqueue(job.pk)
     job.refresh_from_db()
     return job
 
 
+def _modified_before(path: Path, limit: float) -> bool:
+    try:
+        return path.is_file() and path.stat().st_mtime < limit
+    except OSError:  # deleted meanwhile (a job ending)
+        return False
+
+
 def uploads_clean(*, now: datetime | None = None) -> dict[str, int]:
-    """Retention: delete uploaded files older than UPLOAD_RETENTION (and files no job refers to)
-    unless their job is queued or running; stale jobs are failed first. Counts for the log."""
+    """Retention: delete uploaded files and error reports (which hold the rows of the file:
+    names, addresses) older than UPLOAD_RETENTION, with the files no job refers to, unless their
+    job is queued or running; a job's page then no longer offers them. Jobs that lost their
+    worker are failed first. Counts for the log."""
     now = now or timezone.now()
     stale = import_jobs_fail_stale(now=now)
     active = {
@@ -468,18 +609,21 @@ def uploads_clean(*, now: datetime | None = None) -> dict[str, int]:
         ).values_list("stored_path", flat=True)
         if p
     }
-    removed = 0
     limit = (now - UPLOAD_RETENTION).timestamp()
+    removed = reports = 0
     for path in upload_dir().iterdir():
-        if not path.is_file() or str(path.resolve()) in active:
+        if str(path.resolve()) in active or not _modified_before(path, limit):
             continue
-        if path.name.startswith("impor-") and path.suffix in {".progress", ".tmp"}:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-                removed += 1
-            continue
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
+        path.unlink(missing_ok=True)
+        removed += 1
+        if not path.name.startswith("impor-"):  # an upload, not a progress or lock file
             ImportJob.objects.filter(stored_path=str(path)).update(stored_path="")
-    return {"impor_terhenti": len(stale), "berkas_dihapus": removed}
+    report_dir = Path(settings.VAR_DIR) / "laporan"
+    if report_dir.is_dir():
+        for path in report_dir.iterdir():
+            if not _modified_before(path, limit):
+                continue
+            path.unlink(missing_ok=True)
+            reports += 1
+            ImportJob.objects.filter(report_path=str(path)).update(report_path="")
+    return {"impor_terhenti": len(stale), "berkas_dihapus": removed, "laporan_dihapus": reports}

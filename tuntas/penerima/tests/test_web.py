@@ -378,7 +378,11 @@ class DatabaseQueueTests(WebTestCase):
         self.assertTrue(Path(job.stored_path).exists())
         self.assertTrue(AuditEvent.objects.filter(action="penerima.impor_terhenti").exists())
         self.assertTrue(AuditEvent.objects.filter(action="penerima.impor_ulang").exists())
-        self.assertEqual(DBTaskResult.objects.ready().count(), 2)  # the first and the retry
+        # django-tasks' record of the dead run is settled too; the retry has its own
+        first, retry = DBTaskResult.objects.order_by("enqueued_at")
+        self.assertEqual(first.status, "FAILED")
+        self.assertEqual(first.exception_class_path, "tuntas.penerima.services.ImportWorkerGone")
+        self.assertEqual(retry.status, "READY")
         # a second retry of a queued job is refused with a message
         response = self.client.post(
             reverse("penerima-impor-ulangi", args=["32.75", job.pk]), follow=True

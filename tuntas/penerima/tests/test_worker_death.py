@@ -1,8 +1,8 @@
 """A by-name job survives its worker (issue 11, point 2): a real `tuntas db_worker` is killed
 with SIGKILL in the middle of an import; nothing of the file is stored, the job is marked failed
-once it has shown no sign of life for TUNTAS_IMPOR_BASI_MENIT minutes (here: its clock is set
-back), its page says so with a retry button, and "Ulangi" runs it again with the same file,
-which is then deleted."""
+at once by `tuntas bersihkan-unggahan` (run before a worker starts): the lock the import held
+is free once its process is gone; django-tasks' record of the run is marked failed too, and
+"Ulangi" runs the job again with the same file, which is then deleted."""
 
 from __future__ import annotations
 
@@ -89,18 +89,21 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(tmp_path):
     assert status()[0] == "berjalan"
     assert entries() == 0  # the import's transaction died with its worker
     assert stored.exists()
+    lock = uploads / f"impor-{job_id}.kunci"
+    assert lock.exists()  # left behind, but no process holds its lock any more
 
-    # ten minutes later (the default TUNTAS_IMPOR_BASI_MENIT): the clock of the job set back
-    old = time.time() - 11 * 60
-    os.utime(progress, (old, old))
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE penerima_importjob SET started_at = '2000-01-01 00:00:00' WHERE id = ?",
-                   (job_id,))  # fmt: skip
+    # what deploy/tuntas-worker.service runs before a worker starts again: the dead job is found
+    # at once (no waiting TUNTAS_IMPOR_BASI_MENIT: the lock is free), not left "berjalan"
     assert json.loads(tuntas("bersihkan-unggahan", "--json"))["impor_terhenti"] == 1
     state, error = status()
     assert state == "gagal" and "berhenti di tengah impor" in error
-    assert not progress.exists()
+    assert not progress.exists() and not lock.exists()
     assert stored.exists()  # kept for the retry
+    with sqlite3.connect(database) as db:  # django-tasks' record of the run says so too
+        task = db.execute(
+            "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult"
+        ).fetchall()
+    assert task == [("FAILED", "tuntas.penerima.services.ImportWorkerGone")]
 
     tuntas("shell", "-c",
            "from tuntas.penerima.models import ImportJob\n"
@@ -126,3 +129,8 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(tmp_path):
     assert entries() == ROWS
     assert not stored.exists() and not progress.exists()
     assert [p.name for p in uploads.iterdir()] == []
+    with sqlite3.connect(database) as db:
+        statuses = db.execute(
+            "SELECT status FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at"
+        ).fetchall()
+    assert statuses == [("FAILED",), ("SUCCESSFUL",)]

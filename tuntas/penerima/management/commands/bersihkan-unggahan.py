@@ -1,6 +1,8 @@
-"""``tuntas bersihkan-unggahan``: settle by-name import jobs whose worker died (marked failed
-after TUNTAS_IMPOR_BASI_MENIT minutes without a sign of life) and delete uploaded files older
-than TUNTAS_UNGGAHAN_SIMPAN_HARI days. Safe to run at any time (e.g. daily from a timer)."""
+"""``tuntas bersihkan-unggahan``: settle by-name import jobs whose worker died (marked failed at
+once when the worker's lock is free or its task ended, else after TUNTAS_IMPOR_BASI_MENIT minutes
+without a heartbeat) and delete uploaded files and error reports older than
+TUNTAS_UNGGAHAN_SIMPAN_HARI days. Safe to run at any time: deploy/tuntas-worker.service runs it
+before each worker start, and it can run daily from a timer."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from tuntas.penerima.services import uploads_clean
 
 
 class Command(BaseCommand):
-    help = "Tandai impor yang pekerjanya berhenti sebagai gagal; hapus unggahan lewat masa simpan."
+    help = (
+        "Tandai impor yang pekerjanya berhenti sebagai gagal; hapus unggahan dan laporan "
+        "kesalahan lewat masa simpan."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true")
@@ -25,5 +30,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"{counts['impor_terhenti']} impor terhenti ditandai gagal; "
-                f"{counts['berkas_dihapus']} berkas unggahan dihapus."
+                f"{counts['berkas_dihapus']} berkas unggahan dan "
+                f"{counts['laporan_dihapus']} laporan kesalahan dihapus."
             )
