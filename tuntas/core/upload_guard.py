@@ -52,6 +52,9 @@ class ZipLimits:
     # single cell far away would make a reader build a grid of billions of empty cells
     max_rows: int = 0
     max_columns: int = 0
+    # parts other than worksheets and shared strings (workbook, styles, relationships) are read
+    # whole by the readers, so they get a small bound of their own
+    max_other_part_bytes: int = 64 * MIB
     kind: str = ""  # the key of its overrides in settings.UPLOAD_LIMITS
 
 
@@ -126,7 +129,12 @@ def check_zip(source: Path | str | IO[bytes], limits: ZipLimits, *, verify: bool
         total = 0
         for part in parts:
             total += part.file_size
-            if part.file_size > limits.max_part_bytes:
+            part_limit = (
+                limits.max_part_bytes
+                if _STREAMED.match(part.filename)
+                else min(limits.max_part_bytes, limits.max_other_part_bytes)
+            )
+            if part.file_size > part_limit:
                 raise UploadRefused(
                     gettext(
                         "Buku kerja ditolak: bagian %(part)s mengembang menjadi %(size)s MB "
@@ -135,7 +143,7 @@ def check_zip(source: Path | str | IO[bytes], limits: ZipLimits, *, verify: bool
                     % {
                         "part": part.filename,
                         "size": _mb(part.file_size),
-                        "max": _mb(limits.max_part_bytes),
+                        "max": _mb(part_limit),
                     }
                 )
             if part.file_size > limits.ratio_from_bytes and part.file_size > limits.max_ratio * max(
@@ -196,6 +204,7 @@ def check_zip(source: Path | str | IO[bytes], limits: ZipLimits, *, verify: bool
 
 
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_STREAMED = re.compile(r"^xl/(?:worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
 # <dimension ref="A1:K900"/>: the used range a worksheet declares, near its start
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]{0,3}\d*:)?([A-Z]{0,3})(\d*)"'
