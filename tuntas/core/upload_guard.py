@@ -206,9 +206,7 @@ def check_zip(source: Path | str | IO[bytes], limits: ZipLimits, *, verify: bool
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _STREAMED = re.compile(r"^xl/(?:worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
 # <dimension ref="A1:K900"/>: the used range a worksheet declares, near its start
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]{0,3}\d*:)?([A-Z]{0,3})(\d*)"'
-)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]{0,3}\d*:)?([A-Z]{0,3})(\d*)"')
 _HEAD_BYTES = 64 * 1024
 
 
@@ -230,6 +228,8 @@ def _check_dimension(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Zi
         columns=_column_number(letters),
         column_limit=limits.max_columns,
     )
+
+
 _CELL_REF = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
 
 

@@ -905,9 +905,7 @@ def _blocks(
                 pending = _between_items(text) if len(text) > _MAX_PENDING else text
                 if len(pending) > _MAX_PENDING * 8:  # one item that never ends: refuse, in
                     # bounded memory and time (the text kept is copied once per block)
-                    raise _bad(
-                        f"{part}: satu <{item}> lebih dari {_MAX_PENDING * 8 >> 20} MB teks"
-                    )
+                    raise _bad(f"{part}: satu <{item}> lebih dari {_MAX_PENDING * 8 >> 20} MB teks")
         raise _bad(f"{part}: XML terpotong (tidak ada {end_tag or container})")
 
 
