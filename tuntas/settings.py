@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tuntas.core.upload_guard.RequestBodyLimitMiddleware",  # 413 before a huge body is read
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tuntas.akun.middleware.PasswordChangeRequiredMiddleware",  # initial/reset passwords
@@ -92,6 +93,14 @@ MIDDLEWARE = [
     "tuntas.core.middleware.NoStoreMiddleware",  # pages of a signed-in user stay out of caches
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its own page
 ]
+
+# Request bodies (tuntas.core.upload_guard): form fields are held in memory up to 2.5 MB, a file
+# above 2.5 MB is streamed to a temporary file, and a body above TUNTAS_UNGGAH_MAKS_MB (a by-name
+# list of 512 MB and its fields) is refused with 413 before it is read. Workbook and table limits:
+# UPLOAD_LIMITS = {"triwulan" | "penerima" | "tabel": {"max_rows": ..., ...}} (defaults there).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("TUNTAS_UNGGAH_MAKS_MB", 513)) * 1024 * 1024
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address

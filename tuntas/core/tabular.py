@@ -135,15 +135,50 @@ def iter_workbook(path: Path) -> Iterator[Row]:
         yield from (row for row in iter_calamine(str(path)) if row.number > broken.last_row)
 
 
-def _verified(path: Path) -> None:
-    """Before calamine, which trusts a workbook's headers and holds the sheet in memory: every
-    part decompressed once in small chunks against the limits (tuntas.core.upload_guard)."""
+def _verified(path: Path | IO[bytes], *, verify: bool = True) -> None:
+    """Before a reader opens a workbook (calamine trusts its headers and holds the sheet in
+    memory): its zip directory and declared sheet extent, and with ``verify`` every part
+    decompressed once in small chunks, against the limits (tuntas.core.upload_guard)."""
     from tuntas.core.upload_guard import BY_NAME, UploadRefused, check_zip
 
     try:
-        check_zip(path, BY_NAME, verify=True)
+        check_zip(path, BY_NAME, verify=verify)
     except UploadRefused as exc:
         raise TableError(str(exc)) from exc
+
+
+def _bounded(rows: Iterator[Row], *, is_workbook: bool) -> Iterator[Row]:
+    """``rows`` counted while streaming: a table with more rows or columns than the limits
+    (tuntas.core.upload_guard: TABLE, and a worksheet's own limits) stops with TableError."""
+    from tuntas.core.upload_guard import BY_NAME, TABLE, UploadRefused, check_rows, configured
+
+    table = configured(TABLE)
+    max_rows, max_columns = table.max_rows, table.max_columns
+    if is_workbook:
+        sheet = configured(BY_NAME)
+        max_rows = min(max_rows, sheet.max_rows or max_rows)
+        max_columns = min(max_columns, sheet.max_columns or max_columns)
+    for row in rows:
+        if row.number > max_rows or len(row.cells) > max_columns:
+            try:
+                check_rows(
+                    row.number, limit=max_rows, columns=len(row.cells), column_limit=max_columns
+                )
+            except UploadRefused as exc:
+                raise TableError(str(exc)) from exc
+        yield row
+
+
+def _size_checked(path: Path) -> None:
+    from tuntas.core.upload_guard import MIB, TABLE, configured
+
+    limit = configured(TABLE).max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        raise TableError(
+            gettext("Berkas ditolak: %(size)s MB (paling banyak %(max)s MB).")
+            % {"size": f"{size / MIB:,.0f}".replace(",", "."), "max": limit // MIB}
+        )
 
 
 def iter_table(path: Path | str) -> tuple[bool, Iterator[Row]]:
@@ -157,9 +192,12 @@ def iter_table(path: Path | str) -> tuple[bool, Iterator[Row]]:
         raise TableError(f"Berkas {path} tidak dapat dibuka: {exc.strerror or exc}") from exc
     if not head.strip():
         raise TableError("Berkas kosong.")
+    _size_checked(path)
+    if head.startswith(ZIP_MAGIC):
+        _verified(path, verify=False)  # before any reader opens it
     if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return True, iter_workbook(path)
-    return False, iter_csv(path.open("rb"))
+        return True, _bounded(iter_workbook(path), is_workbook=True)
+    return False, _bounded(iter_csv(path.open("rb")), is_workbook=False)
 
 
 def read_table(path: Path | str) -> list[Row]:
@@ -171,9 +209,11 @@ def read_table_bytes(data: bytes) -> list[Row]:
     """:func:`read_table` for a file held in memory (the same readers)."""
     if not data.strip():
         raise TableError("Berkas kosong.")
+    if data.startswith(ZIP_MAGIC):
+        _verified(io.BytesIO(data))
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return list(iter_calamine(io.BytesIO(data)))
-    return list(iter_csv(io.BytesIO(data)))
+        return list(_bounded(iter_calamine(io.BytesIO(data)), is_workbook=True))
+    return list(_bounded(iter_csv(io.BytesIO(data)), is_workbook=False))
 
 
 def find_header(

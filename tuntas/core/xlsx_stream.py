@@ -902,5 +902,15 @@ def _blocks(
                 block, pending = text[:cut], text[cut:]
                 yield block, prefix, namespaces, "&" in block
             else:
-                pending = text
+                pending = _between_items(text) if len(text) > _MAX_PENDING else text
+                if len(pending) > _MAX_PENDING * 8:  # one item that never ends: refuse, in
+                    # bounded memory and time (the text kept is copied once per block)
+                    raise _bad(f"{part}: satu <{item}> lebih dari {_MAX_PENDING * 8 >> 20} MB teks")
         raise _bad(f"{part}: XML terpotong (tidak ada {end_tag or container})")
+
+
+def _between_items(text: str) -> str:
+    """``text`` without the character data before its first tag: between items it is only
+    whitespace (nothing a reader keeps), and a run of it, however long, is not held."""
+    tag = text.find("<")
+    return "" if tag < 0 else text[tag:]

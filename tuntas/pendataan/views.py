@@ -268,6 +268,7 @@ def _typed_target_pop(request: HttpRequest, pemda: str, year: int, jpd: str) -> 
 @require_POST
 def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
+    _period(tahun, 1)  # a year outside the entry years (or beyond the database's) is no page
     jpd_obj = _jpd_or_404(pemda, jpd)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=jpd_obj))
     tw = request.POST.get("tw", "1")

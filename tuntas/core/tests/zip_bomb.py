@@ -26,8 +26,29 @@ def _member(
     return local, central
 
 
-def write_bomb(path: Path, *, copies: int = EXPANDED // BLOCK) -> Path:
-    head = b'<?xml version="1.0"?><worksheet><sheetData>'
+# What a reader needs to take the file for a workbook and stream its first sheet.
+_PACKAGE = {
+    b"_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    b"xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    b"xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"'
+    b"/></Relationships>",
+}
+
+
+def write_bomb(
+    path: Path,
+    *,
+    copies: int = EXPANDED // BLOCK,
+    head: bytes = b'<?xml version="1.0"?><worksheet><sheetData>',
+) -> Path:
+    """``head``, then ``copies`` MiB of spaces, then the sheet's end, as
+    ``xl/worksheets/sheet1.xml`` of a workbook that readers can open and stream."""
     tail = b"</sheetData></worksheet>"
     block = b" " * BLOCK
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -39,14 +60,15 @@ def write_bomb(path: Path, *, copies: int = EXPANDED // BLOCK) -> Path:
         crc = zlib.crc32(block, crc)
     crc = zlib.crc32(tail, crc)
     size = len(head) + copies * BLOCK + len(tail)
-    types = b'<?xml version="1.0"?><Types/>'
+    small = {b"[Content_Types].xml": b'<?xml version="1.0"?><Types/>', **_PACKAGE}
+    centrals = []
     with path.open("wb") as out:
-        raw_types = zlib.compressobj(9, zlib.DEFLATED, -15)
-        packed_types = raw_types.compress(types) + raw_types.flush()
-        local, central_types = _member(
-            b"[Content_Types].xml", [packed_types], zlib.crc32(types), len(types), 0
-        )
-        out.write(local + packed_types)
+        for name, content in small.items():
+            raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+            packed = raw.compress(content) + raw.flush()
+            local, central = _member(name, [packed], zlib.crc32(content), len(content), out.tell())
+            out.write(local + packed)
+            centrals.append(central)
         offset = out.tell()
         local, central_sheet = _member(
             b"xl/worksheets/sheet1.xml", [first, *([repeated] * copies), last], crc, size, offset
@@ -56,7 +78,8 @@ def write_bomb(path: Path, *, copies: int = EXPANDED // BLOCK) -> Path:
             out.write(repeated)
         out.write(last)
         directory = out.tell()
-        out.write(central_types + central_sheet)
+        out.write(b"".join(centrals) + central_sheet)
         length = out.tell() - directory
-        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, length, directory, 0))
+        count = len(centrals) + 1
+        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, length, directory, 0))
     return path

@@ -6,10 +6,19 @@ import re
 from decimal import Decimal
 from typing import ClassVar
 
+from django.db import connection
+
 from tuntas.core.models import AuditEvent
 from tuntas.katalog.models import Jpd, MutuItem
-from tuntas.pendataan.models import QuarterEntry, QuarterResult, TargetRevision
+from tuntas.pendataan.models import (
+    AnnualTarget,
+    MutuEntry,
+    QuarterEntry,
+    QuarterResult,
+    TargetRevision,
+)
 from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for, target_set
+from tuntas.perhitungan.batas import COUNT_MAX, RUPIAH_MAX, RUPIAH_WHOLE_MAX
 from tuntas.testing import AccessMatrixMixin, PersonaTestCase
 
 YEAR, TW = 2025, 2
@@ -296,6 +305,37 @@ class BoundTests(EntryTestCase):
         self.assertEqual(TargetRevision.objects.count(), 0)
         # shown once: the next visit shows the stored target again
         self.assertNotContains(self.client.get(self.url()), 'value="5.100"')
+
+    def test_a_target_for_a_year_outside_the_entry_years_is_no_page(self):
+        """The target route took any year: 10^25 reached the database (a 500), 2099 was stored."""
+        self.login("admin_a")
+        for year in ("9" * 25, "2099"):
+            with self.subTest(year):
+                response = self.client.post(
+                    f"/pemda/32.75/sasaran/{year}/{LANSIA}/",
+                    {"version": 0, "sasaran": "10", "alasan": "", "tw": TW},
+                )
+                self.assertEqual(response.status_code, 404)
+        self.assertFalse(AnnualTarget.objects.exclude(year=YEAR).exists())
+
+
+def test_each_bound_is_what_its_database_column_holds():
+    """The bounds of tuntas.perhitungan.batas (standard library only) against the columns they
+    guard: money is DecimalField(max_digits, decimal_places), counts are 64-bit integers that
+    must also hold a year's sums."""
+    for name in ("pagu", "realisasi"):
+        field = QuarterEntry._meta.get_field(name)
+        whole = 10 ** (field.max_digits - field.decimal_places)
+        assert Decimal(whole) - Decimal(1).scaleb(-field.decimal_places) == RUPIAH_MAX
+        assert whole - 1 == RUPIAH_WHOLE_MAX
+    counts = [
+        (QuarterEntry, "terlayani"), (AnnualTarget, "sasaran"), (MutuEntry, "dibutuhkan"),
+        (MutuEntry, "tersedia"), (TargetRevision, "old_value"), (TargetRevision, "new_value"),
+    ]  # fmt: skip
+    for model, name in counts:
+        field = model._meta.get_field(name)
+        _, highest = connection.ops.integer_field_range(field.get_internal_type())
+        assert highest > COUNT_MAX * 1000, (model.__name__, name)
 
 
 class EmptyAndBudgetTests(EntryTestCase):
