@@ -290,7 +290,7 @@ class OpenApiTests(PersonaTestCase):
             self.assertEqual(list(path), ["get"])  # read-only
         schemes = schema["components"]["securitySchemes"]
         self.assertEqual(schemes["BearerToken"], {"type": "http", "scheme": "bearer"})
-        self.assertEqual(schemes["SessionAuth"]["in"], "cookie")
+        self.assertEqual(schemes["BrowserSession"]["in"], "cookie")  # the session, see api.py
         params = {p["name"] for p in schema["paths"]["/api/nasional/dasbor"]["get"]["parameters"]}
         self.assertEqual(params, {"tahun", "tw", "tingkat", "urusan", "kategori"})
         fields = schema["components"]["schemas"]["PemdaDasborOut"]["properties"]
