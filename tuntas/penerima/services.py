@@ -398,9 +398,10 @@ STALE_AFTER = timedelta(minutes=int(os.environ.get("TUNTAS_IMPOR_BASI_MENIT", "1
 HEARTBEAT = min(timedelta(seconds=30), STALE_AFTER / 4)
 UPLOAD_RETENTION = timedelta(days=int(os.environ.get("TUNTAS_UNGGAHAN_SIMPAN_HARI", "7")))
 IMPORT_TASK_PATH = "tuntas.penerima.tasks.recipients_import_task"  # tasks imports this module
+# the page adds how to retry while the upload is kept (not after the retention)
 STALE_MESSAGE = (
     "Pekerja latar belakang berhenti di tengah impor (mis. server dimulai ulang); tidak ada data "
-    "yang disimpan. Tekan “Ulangi impor” untuk menjalankannya lagi dengan berkas yang sama."
+    "yang disimpan."
 )
 
 
