@@ -29,7 +29,9 @@ demo: $(STAMP)
 	$(BIN)/tuntas migrate --no-input
 	$(BIN)/tuntas init
 	$(BIN)/tuntas demo --alamat http://$(HOST):$(PORT)
-	@# the background worker (by-name recipient imports) runs next to the server and stops with it
+	@# the background worker (by-name recipient imports) runs next to the server and stops with it;
+	@# imports left by a worker that died last time are marked failed first (they can be retried)
+	$(BIN)/tuntas bersihkan-unggahan
 	$(BIN)/tuntas db_worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; $(BIN)/tuntas runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -398,9 +398,10 @@ STALE_AFTER = timedelta(minutes=int(os.environ.get("TUNTAS_IMPOR_BASI_MENIT", "1
 HEARTBEAT = min(timedelta(seconds=30), STALE_AFTER / 4)
 UPLOAD_RETENTION = timedelta(days=int(os.environ.get("TUNTAS_UNGGAHAN_SIMPAN_HARI", "7")))
 IMPORT_TASK_PATH = "tuntas.penerima.tasks.recipients_import_task"  # tasks imports this module
+# the page adds how to retry while the upload is kept (not after the retention)
 STALE_MESSAGE = (
     "Pekerja latar belakang berhenti di tengah impor (mis. server dimulai ulang); tidak ada data "
-    "yang disimpan. Tekan “Ulangi impor” untuk menjalankannya lagi dengan berkas yang sama."
+    "yang disimpan."
 )
 
 
@@ -429,7 +430,12 @@ class _Heartbeat:
         tmp = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.tmp")
         self.fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise
+            except OSError:
+                pass  # no locks on this file system: the checkers cannot lock it either
             os.write(self.fd, json.dumps({"pid": os.getpid()}).encode())
             os.replace(tmp, self.path)
         except BaseException:

@@ -122,6 +122,7 @@ class LivenessTests(WebTestCase):
         self.assertEqual(job.status, ImportStatus.GAGAL)
         page = self.client.get(reverse("penerima-impor", args=["32.75", job.pk]))
         self.assertContains(page, 'data-testid="ulangi"')
+        self.assertContains(page, "masih tersimpan")
 
 
 class RetentionTests(WebTestCase):
@@ -162,6 +163,7 @@ class RetentionTests(WebTestCase):
         # the pages follow: no retry without the file, no report link
         page = self.client.get(reverse("penerima-impor", args=["32.75", waiting.pk]))
         self.assertNotContains(page, 'data-testid="ulangi"')
+        self.assertNotContains(page, "masih tersimpan")  # no retry promised without the file
         page = self.client.get(reverse("penerima-impor", args=["32.75", done.pk]))
         self.assertNotContains(page, 'data-testid="unduh-laporan"')
 
