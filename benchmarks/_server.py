@@ -1,9 +1,10 @@
 """Shared by the page and load benchmarks: a demo installation served by gunicorn as in
 production (deploy/gunicorn.conf.py, DEBUG off, whitenoise), in a folder of its own.
 
-``prepare(folder)`` runs ``tuntas init`` and ``tuntas demo`` once per folder (kept between runs:
-``--baru`` starts afresh) and gives the demo logins a known password; ``serve(folder, workers)``
-starts gunicorn on a free loopback port and stops it on exit."""
+``prepare(folder)`` runs ``tuntas init`` (migrate, regions, catalog, collectstatic) and ``tuntas
+demo`` once per folder (kept between runs: ``--baru`` starts afresh) and gives the demo logins a
+known password; on every later run it applies new migrations and collects the static files again.
+``serve(folder, workers)`` starts gunicorn on a free loopback port and stops it on exit."""
 
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ def prepare(folder: Path, *, fresh: bool = False) -> None:
     if fresh and folder.exists():
         subprocess.run(["rm", "-rf", str(folder)], check=True)
     if marker.exists():
+        # the installation is kept between runs, the code may have moved on: new migrations are
+        # applied, and a changed stylesheet or script must be what the browser gets (whitenoise
+        # serves the collected copies)
+        tuntas(folder, "migrate", "--no-input", "-v", "0")
+        tuntas(folder, "collectstatic", "--no-input", "-v", "0")
         return
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
