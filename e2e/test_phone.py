@@ -129,3 +129,24 @@ def test_the_entry_list_at_1366_px_has_no_towers_of_text(live_server, page, shot
     )
     assert table <= main, (table, main)
     assert page.get_by_text("Rp 1.250.000.000.000").first.is_visible()
+
+
+def test_the_live_result_fits_a_laptop_screen_on_the_longest_form(live_server, page, shot, region):
+    """1.02.K06 has 34 mutu items: its result (figures and per-item table) is taller than a
+    1366 x 768 screen, so it scrolls inside its own box and stays whole in view while typing."""
+    year, quarter = region
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, live_server.url, "operator.hp")
+    page.goto(f"{live_server.url}/pemda/32.75/isian/{year}/{quarter}/1.02.K06/")
+    last = page.locator("input.num[name$=_tersedia]").last
+    last.scroll_into_view_if_needed()
+    last.press("End")
+    last.press_sequentially("1")
+    result = page.locator("#hasil")
+    expect(result).to_contain_text("Capaian mutu")
+    box = page.evaluate(
+        "(() => { const r = document.getElementById('hasil').getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, height: innerHeight}; })()"
+    )
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box
+    shot("1366-isian-k06-mengetik")

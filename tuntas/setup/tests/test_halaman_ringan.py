@@ -1,6 +1,6 @@
 """Light pages (issue 11, point 5): what a first view of each main page needs before its `load`
-event stays under the 100 KB budget, and the chart library is fetched only by the page that draws
-a chart, after that page has loaded.
+event stays under the 100 KB budget, the chart library is fetched only by the page that draws
+a chart, after that page has loaded, and htmx only by the pages that use it.
 
 Byte budget, not timing: the HTML as served (compressed by GZipMiddleware) plus every stylesheet
 and script the page names, each gzip-compressed here as whitenoise stores it (its brotli copy,
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.seed import demo_data_seed, demo_periods
@@ -26,6 +28,11 @@ CHART_LIBRARY = "vendor/chartjs/"
 SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
 STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"stylesheet\"[^>]*\bhref=\"([^\"]+)\"")
 LATER = re.compile(r"\bdata-pustaka=\"([^\"]+)\"")  # fetched by tren.js after `load`
+HTMX = "vendor/htmx/"
+HTMX_ATTRIBUTE = re.compile(r"\shx-(?:get|post|put|patch|delete|trigger|target|swap|select)=")
+INCLUDE = re.compile(r"{%\s*include\s+\"([^\"]+)\"")
+EXTENDS_BASE = re.compile(r"{%\s*extends\s+\"core/base.html\"")
+HTMX_BLOCK = re.compile(r"{%\s*block htmx\s*%}\s*{%\s*include \"core/_htmx.html\"\s*%}")
 
 
 def gzip_size(data: bytes) -> int:
@@ -104,8 +111,57 @@ class FirstViewBudgetTest(PersonaTestCase):
                 with_chart.append(path)
             else:
                 self.assertNotIn(CHART_LIBRARY, html, path)
+            # htmx only where hx- attributes are (here: the entry form)
+            self.assertEqual(
+                any(HTMX in u for u in blocking), bool(HTMX_ATTRIBUTE.search(html)), path
+            )
         # the region dashboard draws the trend chart; no other main page has one
         self.assertEqual(with_chart, ["/pemda/32.75/"])
         # the library would break the budget if a page loaded it before `load`
         chart = gzip_size(static_file("/static/" + CHART_LIBRARY + "chart.umd.min.js"))
         self.assertGreater(chart, 50 * 1024)
+
+
+class HtmxWhereUsedTest(SimpleTestCase):
+    """base.html no longer loads htmx; a page whose markup (its own or an included template's)
+    carries hx- attributes must ask for it, or its live parts would silently stop working."""
+
+    def templates(self) -> dict[str, str]:
+        found = {}
+        for folder in sorted(Path(settings.BASE_DIR, "tuntas").glob("*/templates")):
+            for path in folder.rglob("*.html"):
+                found[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+        return found
+
+    def test_every_page_with_hx_attributes_loads_htmx(self) -> None:
+        templates = self.templates()
+
+        def uses_htmx(name: str, seen: frozenset[str] = frozenset()) -> bool:
+            text = templates.get(name, "")
+            if HTMX_ATTRIBUTE.search(text):
+                return True
+            return any(
+                uses_htmx(child, seen | {name})
+                for child in INCLUDE.findall(text)
+                if child not in seen
+            )
+
+        pages = [name for name, text in templates.items() if EXTENDS_BASE.search(text)]
+        needing = sorted(name for name in pages if uses_htmx(name))
+        missing = [name for name in needing if not HTMX_BLOCK.search(templates[name])]
+        self.assertEqual(missing, [], "pages with hx- attributes that do not load htmx")
+        needless = sorted(
+            name for name in pages if HTMX_BLOCK.search(templates[name]) and name not in needing
+        )
+        self.assertEqual(needless, [], "pages that load htmx without using it")
+        # the four live pages of today: entry form, by-name list, import job, pengampu
+        self.assertEqual(
+            needing,
+            [
+                "pendataan/isian.html",
+                "penerima/daftar.html",
+                "penerima/impor.html",
+                "pengaturan/pengampu.html",
+            ],
+        )
+        self.assertNotIn(HTMX, templates["core/base.html"])
