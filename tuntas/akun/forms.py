@@ -21,7 +21,7 @@ class OwnPasswordForm(PasswordChangeForm):
     password set by someone else (``AccountState``) is only replaced by one they do not know."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean() or self.cleaned_data
         old, new = cleaned.get("old_password"), cleaned.get("new_password1")
         if old and new and old == new:
             self.add_error(
