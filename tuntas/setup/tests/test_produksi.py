@@ -18,7 +18,6 @@ from pathlib import Path
 import brotli
 import pytest
 from django.conf import settings
-from django.test import TestCase
 from django.urls import reverse
 
 from tuntas.penerima.tests.test_import import tuntas_command
@@ -159,7 +158,11 @@ class HeadersTest(PersonaTestCase):
         self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
 
 
-class HtmxStylesTest(TestCase):
+class HtmxStylesTest(PersonaTestCase):
     def test_htmx_adds_no_style_element(self):
-        response = self.client.get(reverse("akun:masuk"))
-        self.assertContains(response, '"includeIndicatorStyles": false')
+        """htmx comes only with the pages that use it, and always with its style element off."""
+        self.assertNotContains(self.client.get(reverse("akun:masuk")), "htmx.min.js")
+        self.login("operator_kes")
+        page = self.client.get("/pemda/32.75/isian/2025/2/1.02.K07/")
+        self.assertContains(page, "htmx.min.js")
+        self.assertContains(page, '"includeIndicatorStyles": false')
