@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tuntas.akun",
     "tuntas.pengaturan",
     "tuntas.pendataan",
+    "tuntas.alur",
     "tuntas.dasbor",
     "tuntas.api",
     "tuntas.penerima",

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """One row per state change, written by the service that makes the change, in its transaction."""
+    """One row per state change, written by the service that makes the change, in its
+    transaction. Append-only: triggers on PostgreSQL and SQLite refuse UPDATE and DELETE
+    (migration 0002), unless the maintenance switch ``tuntas_audit_izin`` holds a row — which
+    only ``flush`` (a whole wipe) sets, for the length of the wipe."""
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -14,12 +17,14 @@ class AuditEvent(models.Model):
         verbose_name=_("pelaku"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # an account that acted stays (deactivate it instead): the audit is append-only
+        on_delete=models.PROTECT,
         related_name="+",
     )
+    pemda = models.CharField(_("pemda"), max_length=5, blank=True, db_index=True)
     action = models.CharField(_("tindakan"), max_length=64, db_index=True)
     object_type = models.CharField(_("jenis objek"), max_length=64, blank=True)
-    object_id = models.CharField(_("id objek"), max_length=64, blank=True)
+    object_id = models.CharField(_("id objek"), max_length=64, blank=True, db_index=True)
     data = models.JSONField(_("rincian"), default=dict, blank=True)
 
     class Meta:

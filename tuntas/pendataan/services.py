@@ -18,6 +18,7 @@ from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod
 from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.locks import ensure_writable, entry_changed
 from tuntas.pendataan.models import (
     AnnualTarget,
     MutuEntry,
@@ -272,6 +273,7 @@ def entry_save(
     sasaran = target.sasaran if target else None
     items = mutu_items_for(jpd=jpd, year=year)
     _validate(data, sasaran, items)
+    ensure_writable(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
     entry, created = QuarterEntry.objects.select_for_update().get_or_create(
         pemda=pemda, jpd=jpd, year=year, quarter=quarter
     )
@@ -279,7 +281,8 @@ def entry_save(
         raise EntryConflict(entry)
     if created and _is_empty(data):  # the transaction rolls the new row back
         raise EntryInvalid({"__all__": gettext("Belum ada yang diisi; isian tidak disimpan.")})
-    before = {"terlayani": entry.terlayani, "versi": entry.version}
+    existing = {m.item_id: m for m in MutuEntry.objects.filter(entry=entry)}
+    before = entry_values(entry, items, existing)
     entry.terlayani = data.terlayani
     entry.over_target_reason = data.over_target_reason.strip()
     entry.pagu = data.pagu
@@ -289,22 +292,80 @@ def entry_save(
     entry.solusi = data.solusi.strip()
     entry.version += 1
     entry.updated_by = actor
-    existing = {m.item_id: m for m in MutuEntry.objects.filter(entry=entry)}
     for item in items:
         needed, available = data.mutu.get(item.pk, (None, None))
         row = existing.get(item.pk) or MutuEntry(pemda=pemda, entry=entry, item=item)
         row.dibutuhkan, row.tersedia = needed, available
         row.save()
+        existing[item.pk] = row
+    changes = value_changes(before, entry_values(entry, items, existing))
     _store_entry_result(entry, pemda.scoring_method.to_method(), sasaran, items)
     quarter_result_recompute(pemda=pemda, year=year, quarter=quarter)
     audit_event_create(
         action="isian.simpan",
         actor=actor,
+        pemda=pemda.code,
         object_type="isian",
-        object_id=f"{pemda.code}/{year}/TW{quarter}/{jpd.code}",
-        data={"sebelum": before, "terlayani": data.terlayani, "versi": entry.version},
+        object_id=entry_key(pemda.code, year, quarter, jpd.code),
+        data={"perubahan": changes, "versi": entry.version},
+    )
+    entry_changed.send(
+        sender=QuarterEntry,
+        pemda=pemda,
+        jpd=jpd,
+        year=year,
+        quarter=quarter,
+        actor=actor,
+        changes=changes,
     )
     return entry
+
+
+def entry_key(pemda_code: str, year: int, quarter: int, jpd_code: str) -> str:
+    """How the audit names one JPD-quarter: ``32.75/2026/TW1/1.01``."""
+    return f"{pemda_code}/{year}/TW{quarter}/{jpd_code}"
+
+
+def _plain(value: object) -> object:
+    """A stored value as the audit keeps it (JSON): Rupiah as a string of its exact amount."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return value
+
+
+def entry_values(
+    entry: QuarterEntry, items: list[MutuItem], mutu: dict[int, MutuEntry]
+) -> dict[str, object]:
+    """Every value of an entry by its field key (``terlayani``, ``pagu``, ``mutu:<kode>:tersedia``
+    ...): what the audit compares, the workflow snapshots and returns point at."""
+    values: dict[str, object] = {name: _plain(getattr(entry, name)) for name in ENTRY_FIELDS}
+    for item in items:
+        row = mutu.get(item.pk)
+        values[f"mutu:{item.code}:dibutuhkan"] = row.dibutuhkan if row else None
+        values[f"mutu:{item.code}:tersedia"] = row.tersedia if row else None
+    return values
+
+
+# the entry's own values, in the order the form shows them
+ENTRY_FIELDS = (
+    "terlayani",
+    "over_target_reason",
+    "pagu",
+    "realisasi",
+    "over_budget_reason",
+    "permasalahan",
+    "solusi",
+)
+
+
+def value_changes(before: dict[str, object], after: dict[str, object]) -> list[dict[str, object]]:
+    """``[{"kolom", "lama", "baru"}]`` for each value that differs (blank text counts as none)."""
+    changes = []
+    for key in after:
+        old, new = before.get(key), after[key]
+        if (old or None) != (new or None) or (old == 0) != (new == 0):
+            changes.append({"kolom": key, "lama": old, "baru": new})
+    return changes
 
 
 def _store_entry_result(
@@ -339,6 +400,7 @@ def target_set(
         raise EntryInvalid({"sasaran": gettext("Sasaran tidak boleh negatif.")})
     if jpd.level != pemda.level:
         raise DomainError(gettext("JPD ini bukan untuk tingkat pemerintahan daerah ini."))
+    ensure_writable(pemda=pemda, jpd=jpd, year=year, quarter=None)
     target = (
         AnnualTarget.objects.select_for_update().filter(pemda=pemda, jpd=jpd, year=year).first()
     )
@@ -387,9 +449,22 @@ def target_set(
     audit_event_create(
         action="sasaran.ubah" if old is not None else "sasaran.tetapkan",
         actor=actor,
+        pemda=pemda.code,
         object_type="sasaran",
         object_id=f"{pemda.code}/{year}/{jpd.code}",
-        data={"lama": old, "baru": sasaran, "alasan": reason.strip()},
+        data={
+            "perubahan": [{"kolom": "sasaran", "lama": old, "baru": sasaran}],
+            "alasan": reason.strip(),
+        },
+    )
+    entry_changed.send(
+        sender=AnnualTarget,
+        pemda=pemda,
+        jpd=jpd,
+        year=year,
+        quarter=None,
+        actor=actor,
+        changes=[{"kolom": "sasaran", "lama": old, "baru": sasaran}],
     )
     return target
 

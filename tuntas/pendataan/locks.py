@@ -1,0 +1,55 @@
+"""What may refuse a write to the quarterly entry, asked by every write path (``entry_save``,
+``target_set``, and so the form, the Excel upload, the by-name counts copied into the form and
+the API). ``pendataan`` owns this small interface and knows nothing of who answers: the
+workflow app (``tuntas.alur``, a floor above) registers its lock check at start-up, so this app
+never imports it (docs/ARCHITECTURE.md, "Which way imports point").
+
+A check is called inside the writing transaction, before the entry row is locked, and must
+itself take the row locks that make its answer hold until the transaction ends (so a write and
+a transition made at the same moment are serialised). It returns ``None`` (writable) or the
+Indonesian reason the value is locked.
+
+The other direction, telling the workflow that a value changed, is the ``entry_changed``
+signal: sent in the same transaction after an entry or a target is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from django.dispatch import Signal
+
+from tuntas.core.errors import DomainError
+from tuntas.katalog.models import Jpd
+from tuntas.organisasi.models import Pemda
+
+
+class EntryLocked(DomainError):
+    """The value is locked by the workflow; the message says by what and who can open it."""
+
+
+class LockCheck(Protocol):
+    def __call__(self, *, pemda: Pemda, jpd: Jpd, year: int, quarter: int | None) -> str | None: ...
+
+
+_checks: list[LockCheck] = []
+
+# sent with pemda, jpd, year, quarter (None for the annual target) and actor
+entry_changed = Signal()
+
+
+def lock_check_register(check: LockCheck) -> Callable[[], None]:
+    """Add a check (once); returns the function that removes it again."""
+    if check not in _checks:
+        _checks.append(check)
+    return lambda: _checks.remove(check) if check in _checks else None
+
+
+def ensure_writable(*, pemda: Pemda, jpd: Jpd, year: int, quarter: int | None) -> None:
+    """Raise :class:`EntryLocked` if a registered check refuses; ``quarter`` None asks for the
+    annual target (every quarter of the year that uses it)."""
+    for check in _checks:
+        reason = check(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+        if reason:
+            raise EntryLocked(reason)
