@@ -46,6 +46,9 @@ class ReportState(models.Model):
     # admin pemda approving "atas nama" the head, with the note that says on whose instruction
     on_behalf_note = models.TextField(_("catatan atas nama"), blank=True)
     sent_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    # the first sending counts for timeliness (a report returned and sent again is not late
+    # for the return, as DHIS2 counts completeness on time)
+    first_sent_at = models.DateTimeField(_("pertama dikirim pada"), null=True, blank=True)
     decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
     # every JPD's values when the report was approved: what changed since is shown on approval
     approved_values = models.JSONField(default=dict, blank=True)
