@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tuntas.alur import views as alur
 from tuntas.api.api import api
 from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
@@ -84,6 +85,35 @@ urlpatterns = [
     ),
     path("pemda/<str:kode>/sasaran/<int:tahun>/<str:jpd>/", pendataan.target_edit, name="sasaran"),
     # pemda settings (admin_pemda): OPD, pengampu, users — tuntas/pengaturan/views.py
+    # --- approval workflow (alur)
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/", alur.report_page, name="alur-laporan"
+    ),
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/aksi/",
+        alur.report_action,
+        name="alur-laporan-aksi",
+    ),
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/riwayat.xlsx",
+        alur.audit_download,
+        name="alur-riwayat-unduh",
+    ),
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/jpd/<str:jpd>/",
+        alur.jpd_page,
+        name="alur-jpd",
+    ),
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/jpd/<str:jpd>/aksi/",
+        alur.jpd_action,
+        name="alur-jpd-aksi",
+    ),
+    path(
+        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/tanda/<int:tanda>/",
+        alur.flag_comment,
+        name="alur-tanda",
+    ),
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(

@@ -7,7 +7,10 @@ class AlurConfig(AppConfig):
     verbose_name = "Alur persetujuan"
 
     def ready(self) -> None:
-        # pendataan asks for locks through its own interface; the workflow answers it
-        from tuntas.alur import locks
+        # pendataan asks for locks and for what to show on its entry page through its own
+        # interfaces (tuntas.pendataan.locks); the workflow answers them
+        from tuntas.alur import locks, selectors
+        from tuntas.pendataan.locks import entry_notes_register
 
         locks.connect()
+        entry_notes_register(selectors.entry_notes_for)

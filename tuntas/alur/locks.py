@@ -85,5 +85,6 @@ def on_entry_changed(
 
 
 def connect() -> None:
+    """Answer ``pendataan``'s lock interface and hear its changes (``AlurConfig.ready``)."""
     lock_check_register(entry_lock_check)
     entry_changed.connect(on_entry_changed, dispatch_uid="alur.on_entry_changed")

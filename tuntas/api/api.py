@@ -18,6 +18,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer, SessionAuth
 
 from tuntas.akun.services import MUST_CHANGE_SESSION_KEY
+from tuntas.alur.api import router as alur_router
 from tuntas.api.services import api_token_authenticate
 from tuntas.dasbor.api import router as dasbor_router
 from tuntas.katalog.api import router as katalog_router
@@ -80,6 +81,7 @@ api = NinjaAPI(
 )
 api.add_router("", dasbor_router)
 api.add_router("", katalog_router)
+api.add_router("", alur_router)
 
 # django-ninja's own error bodies, in Indonesian and in the shapes the schema documents
 # (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 and 404

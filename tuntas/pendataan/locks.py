@@ -9,6 +9,9 @@ itself take the row locks that make its answer hold until the transaction ends (
 a transition made at the same moment are serialised). It returns ``None`` (writable) or the
 Indonesian reason the value is locked.
 
+The entry page also shows where the JPD stands and the values a return pointed at: it asks
+:func:`entry_notes`, which the workflow answers the same way (``entry_notes_register``).
+
 The other direction, telling the workflow that a value changed, is the ``entry_changed``
 signal: sent in the same transaction after an entry or a target is stored.
 """
@@ -16,6 +19,7 @@ signal: sent in the same transaction after an entry or a target is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.dispatch import Signal
@@ -53,3 +57,42 @@ def ensure_writable(*, pemda: Pemda, jpd: Jpd, year: int, quarter: int | None) -
         reason = check(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
         if reason:
             raise EntryLocked(reason)
+
+
+@dataclass(frozen=True)
+class FlagNote:
+    """A value a return pointed at (``key`` as in ``pendataan.values``) and its thread."""
+
+    key: str
+    label: str
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntryNotes:
+    status: str  # the JPD's workflow status, as shown
+    locked: str | None  # why it cannot be changed now, or None
+    reason: str  # the last return's reason, if returned
+    flags: tuple[FlagNote, ...]
+    link: str  # the JPD's workflow page
+
+
+class NotesProvider(Protocol):
+    def __call__(self, *, pemda: Pemda, jpd: Jpd, year: int, quarter: int) -> EntryNotes | None: ...
+
+
+_notes: list[NotesProvider] = []
+
+
+def entry_notes_register(provider: NotesProvider) -> None:
+    if provider not in _notes:
+        _notes.append(provider)
+
+
+def entry_notes(*, pemda: Pemda, jpd: Jpd, year: int, quarter: int) -> EntryNotes | None:
+    """What the workflow says about this JPD-quarter (None when no workflow is installed)."""
+    for provider in _notes:
+        notes = provider(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+        if notes is not None:
+            return notes
+    return None

@@ -12,6 +12,7 @@ from typing import Protocol
 from django.contrib.auth.models import User
 
 from tuntas.katalog.models import Jpd, MutuItem, ScoringMethod
+from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opds
 from tuntas.pendataan.models import (
@@ -21,6 +22,7 @@ from tuntas.pendataan.models import (
     QuarterEntry,
     QuarterResult,
 )
+from tuntas.pendataan.values import entry_values
 from tuntas.perhitungan.engine import Method, mutu_items_short_first
 
 FIRST_YEAR = 2019
@@ -200,3 +202,32 @@ def excel_upload_get(
 
 def jpd_get_for_pemda(pemda: Pemda, code: str) -> Jpd | None:
     return Jpd.objects.filter(code=code, level=pemda.level).select_related("urusan").first()
+
+
+def entry_snapshots(
+    pemda: Pemda, year: int, quarter: int, jpd_codes: list[str] | None = None
+) -> dict[str, dict[str, object]]:
+    """JPD code → every value of its entry and its annual target by field key
+    (``pendataan.values``): what the workflow keeps at verification and approval and compares
+    with afterwards. A JPD with neither entry nor target has no key."""
+    targets = AnnualTarget.objects.filter(pemda=pemda, year=year)
+    entries = QuarterEntry.objects.filter(pemda=pemda, year=year, quarter=quarter)
+    if jpd_codes is not None:
+        targets = targets.filter(jpd_id__in=jpd_codes)
+        entries = entries.filter(jpd_id__in=jpd_codes)
+    sasaran = dict(targets.values_list("jpd_id", "sasaran"))
+    found = {e.jpd_id: e for e in entries.select_related("jpd").prefetch_related("mutu")}
+    items: dict[str, list[MutuItem]] = {}
+    out: dict[str, dict[str, object]] = {}
+    for code in sorted(set(sasaran) | set(found)):
+        values: dict[str, object] = {"sasaran": sasaran.get(code)}
+        entry = found.get(code)
+        if entry is not None:
+            if code not in items:
+                version = jpd_version_for_year(jpd=entry.jpd, year=year)
+                items[code] = list(version.mutu_items.all()) if version else []
+            values.update(
+                entry_values(entry, items[code], {m.item_id: m for m in entry.mutu.all()})
+            )
+        out[code] = values
+    return out

@@ -26,6 +26,7 @@ from tuntas.pendataan.models import (
     QuarterResult,
     TargetRevision,
 )
+from tuntas.pendataan.values import entry_key, entry_values, value_changes
 from tuntas.perhitungan.engine import (
     JpdInput,
     Method,
@@ -319,53 +320,6 @@ def entry_save(
         changes=changes,
     )
     return entry
-
-
-def entry_key(pemda_code: str, year: int, quarter: int, jpd_code: str) -> str:
-    """How the audit names one JPD-quarter: ``32.75/2026/TW1/1.01``."""
-    return f"{pemda_code}/{year}/TW{quarter}/{jpd_code}"
-
-
-def _plain(value: object) -> object:
-    """A stored value as the audit keeps it (JSON): Rupiah as a string of its exact amount."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return value
-
-
-def entry_values(
-    entry: QuarterEntry, items: list[MutuItem], mutu: dict[int, MutuEntry]
-) -> dict[str, object]:
-    """Every value of an entry by its field key (``terlayani``, ``pagu``, ``mutu:<kode>:tersedia``
-    ...): what the audit compares, the workflow snapshots and returns point at."""
-    values: dict[str, object] = {name: _plain(getattr(entry, name)) for name in ENTRY_FIELDS}
-    for item in items:
-        row = mutu.get(item.pk)
-        values[f"mutu:{item.code}:dibutuhkan"] = row.dibutuhkan if row else None
-        values[f"mutu:{item.code}:tersedia"] = row.tersedia if row else None
-    return values
-
-
-# the entry's own values, in the order the form shows them
-ENTRY_FIELDS = (
-    "terlayani",
-    "over_target_reason",
-    "pagu",
-    "realisasi",
-    "over_budget_reason",
-    "permasalahan",
-    "solusi",
-)
-
-
-def value_changes(before: dict[str, object], after: dict[str, object]) -> list[dict[str, object]]:
-    """``[{"kolom", "lama", "baru"}]`` for each value that differs (blank text counts as none)."""
-    changes = []
-    for key in after:
-        old, new = before.get(key), after[key]
-        if (old or None) != (new or None) or (old == 0) != (new == 0):
-            changes.append({"kolom": key, "lama": old, "baru": new})
-    return changes
 
 
 def _store_entry_result(

@@ -15,6 +15,7 @@ from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.forms import EntryForm, TargetForm
+from tuntas.pendataan.locks import EntryNotes, entry_notes
 from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import (
     entry_get,
@@ -104,7 +105,9 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
     _period(tahun, tw)
     jpd_obj = _jpd_or_404(pemda, jpd)
     opd_id = pengampu_opd_id(pemda=pemda, jpd=jpd_obj)
-    can_write = request_scope(request).can_write_jpd(pemda, opd_id)
+    notes = entry_notes(pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw)
+    may_write = request_scope(request).can_write_jpd(pemda, opd_id)
+    can_write = may_write and not (notes and notes.locked)
     items = mutu_items_for(jpd=jpd_obj, year=tahun)
     target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
     sasaran = target.sasaran if target else None
@@ -168,6 +171,10 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
                 }
             ),
             "can_write": can_write,
+            "may_write": may_write,
+            "notes": notes,
+            # the form's names of the values a return pointed at (highlighted)
+            "flagged": flagged_names(notes, items),
             "conflict": conflict,
             "conflict_mutu": [
                 (
@@ -186,6 +193,22 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
         },
         status=status,
     )
+
+
+def flagged_names(notes: EntryNotes | None, items: list[Any]) -> set[str]:
+    """The form field names of the values a return pointed at (``pendataan.values`` keys)."""
+    if notes is None:
+        return set()
+    pk_of = {i.code: i.pk for i in items}
+    names = set()
+    for flag in notes.flags:
+        if flag.key.startswith("mutu:"):
+            _, code, which = flag.key.split(":", 2)
+            if code in pk_of:
+                names.add(f"mutu_{pk_of[code]}_{which}")
+        else:
+            names.add(flag.key)
+    return names
 
 
 def _preview(

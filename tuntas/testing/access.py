@@ -44,6 +44,7 @@ class Check:
     to_login: bool = True  # an anonymous 302 goes to the login page
     data: dict[str, str] = field(default_factory=dict)
     query: str = ""
+    json: bool = False  # send ``data`` as a JSON body (API writes)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ HEALTH_WRITERS = ("operator_kes", "verifikator_kes", "verifikator_tim", "admin_a
 # by-name data of a health JPD: the same four; other members are refused (403)
 BY_NAME_READERS = HEALTH_WRITERS
 REFUSED_MEMBERS = ("operator_dik", "pimpinan_a")
+# who approves pemda A's report: its head, or its admin "atas nama"
+APPROVERS = ("admin_a", "pimpinan_a")
+HEALTH_API = {**PERIOD, "kode_jpd": "1.02.K07"}
 ADMIN_ONLY_403 = ("operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim",
                   "pimpinan_a", "provinsi_jabar", "pusat")  # fmt: skip
 
@@ -280,6 +284,77 @@ SITE: dict[str, Route] = {
             ),
         ),
     ),
+    # --- approval workflow (alur): steps are decided by the service, so a refused role is 403
+    # and an allowed one is sent back to the page (302) with the service's answer
+    "alur-laporan": Route(PERIOD, read_page(A_READERS)),
+    "alur-riwayat-unduh": Route(PERIOD, read_page(A_READERS)),
+    "alur-laporan-aksi": Route(
+        PERIOD,
+        (
+            Check("get", {}, default=405),
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(302, APPROVERS)},
+                data={"aksi": "setujui"},
+            ),
+        ),
+    ),
+    "alur-jpd": Route(HEALTH, read_page(A_READERS)),
+    "alur-jpd-aksi": Route(
+        HEALTH,
+        (
+            Check("get", {}, default=405),
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(302, HEALTH_WRITERS)},
+                data={"aksi": "ajukan"},
+            ),
+        ),
+    ),
+    "alur-tanda": Route(
+        {**PERIOD, "tanda": "{flag}"},
+        (
+            Check("get", {}, default=405),
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(302, HEALTH_WRITERS)},
+                data={"komentar": "Sudah diperiksa."},
+            ),
+        ),
+    ),
+    "api:laporan_status": Route(
+        PERIOD,
+        (
+            Check("get", every(200, A_READERS), anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    "api:laporan_jpd_langkah": Route(
+        {**HEALTH_API, "aksi": "ajukan"},
+        (
+            Check("get", {}, default=405, anonymous=405),
+            # the entry of the fixture is complete: its OPD and the SPM team may submit it
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(200, HEALTH_WRITERS)},
+                anonymous=401,
+                json=True,
+            ),
+        ),
+    ),
+    "api:laporan_langkah": Route(
+        {**PERIOD, "aksi": "setujui"},
+        (
+            Check("get", {}, default=405, anonymous=405),
+            # nothing verified yet: who may approve is told why not (409), others 403
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(409, APPROVERS)},
+                anonymous=401,
+                json=True,
+            ),
+        ),
+    ),
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),
@@ -335,6 +410,7 @@ def access_fixture(case: object) -> dict[str, str]:
     a membership, a by-name import job, an uploaded workbook awaiting confirmation, a target
     and an entry of JPD 1.02.K07."""
     from tuntas.akun.models import Membership
+    from tuntas.alur.models import FieldFlag
     from tuntas.katalog.models import Jpd
     from tuntas.organisasi.models import PerangkatDaerah
     from tuntas.pendataan.models import ExcelUpload
@@ -361,7 +437,11 @@ def access_fixture(case: object) -> dict[str, str]:
     report.write_bytes(b"PK")
     job.report_path = str(report)
     job.save(update_fields=["report_path"])
+    flag = FieldFlag.objects.create(
+        pemda=pemda, jpd=Jpd.objects.get(code="1.02.K07"), year=2025, quarter=2, field="terlayani"
+    )
     return {
+        "flag": str(flag.pk),
         "report": str(report),
         "opd": str(opd.pk),
         "user": str(member.pk),

@@ -70,8 +70,14 @@ class AccessMatrixTests(PenerimaTestCase):
                     )
                     with self.subTest(route=name, method=check.method, persona=persona):
                         with transaction.atomic():
-                            response = getattr(self.client, check.method)(
-                                url + check.query, check.data
+                            response = (
+                                getattr(self.client, check.method)(
+                                    url + check.query, check.data, content_type="application/json"
+                                )
+                                if check.json
+                                else getattr(self.client, check.method)(
+                                    url + check.query, check.data
+                                )
                             )
                             transaction.set_rollback(True)
                         self.assertEqual(
