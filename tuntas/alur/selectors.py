@@ -302,8 +302,12 @@ def report_board(scope: Scope, pemda: Pemda, year: int, quarter: int) -> ReportB
             has_target=jpd.code in targets,
             complete=jpd.code in complete,
             flags_open=flags.get(jpd.code, 0),
-            holder=_jpd_holder(status, opd_name),
-            steps=jpd_steps_allowed(scope, pemda, report.status, status, opd.pk if opd else None),
+            holder=_jpd_holder(status, opd_name)
+            if jpd.code in targets or state is not None
+            else gettext("— (belum bersasaran)"),
+            steps=jpd_steps_allowed(scope, pemda, report.status, status, opd.pk if opd else None)
+            if jpd.code in targets or jpd.code in complete or state is not None
+            else [],
         )
         if jpd.code in need_now:
             assert state is not None
