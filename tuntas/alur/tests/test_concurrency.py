@@ -51,7 +51,7 @@ def _in_thread(target: Any) -> tuple[threading.Thread, dict[str, Any]]:
     def run() -> None:
         try:
             out["result"] = target()
-        except Exception as exc:  # noqa: BLE001 - handed to the test
+        except Exception as exc:
             out["error"] = exc
         finally:
             connections.close_all()
@@ -110,8 +110,6 @@ def test_two_verifiers_at_once_verify_once(bekasi):
     runs = [_in_thread(lambda p=p: verify(p)) for p in ("verifikator_tim", "admin_a")]
     for thread, _ in runs:
         thread.join(10)
-    outcomes = sorted(
-        "ok" if "result" in out else type(out["error"]).__name__ for _, out in runs
-    )
+    outcomes = sorted("ok" if "result" in out else type(out["error"]).__name__ for _, out in runs)
     assert outcomes == ["StepRefused", "ok"], [out for _, out in runs]
     assert JpdState.objects.get(jpd=jpd, quarter=TW).status == "diverifikasi"

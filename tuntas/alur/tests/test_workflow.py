@@ -169,7 +169,9 @@ class StepTests(WorkflowCase):
         state = JpdState.objects.get(jpd_id=K07)
         self.assertEqual((state.status, state.reason[:9]), ("dikembalikan", "Terlayani"))
         self.assertEqual(
-            list(FieldFlag.objects.filter(resolved_at__isnull=True).values_list("field", flat=True)),
+            list(
+                FieldFlag.objects.filter(resolved_at__isnull=True).values_list("field", flat=True)
+            ),
             ["terlayani"],
         )
 
@@ -333,9 +335,12 @@ class AuditTests(WorkflowCase):
             ),
             lambda: connection.cursor().execute("DELETE FROM core_auditevent"),
         ):
-            with self.subTest(attempt=attempt), self.assertRaises(IntegrityError):
-                with transaction.atomic():
-                    attempt()
+            with (
+                self.subTest(attempt=attempt),
+                self.assertRaises(IntegrityError),
+                transaction.atomic(),
+            ):
+                attempt()
         event.refresh_from_db()
         self.assertNotEqual(event.action, "dipalsukan")
 
@@ -352,7 +357,9 @@ class AuditTests(WorkflowCase):
         )
         rows = book.get_sheet_by_index(0).to_python()
         flat = [[str(c) for c in r] for r in rows]
-        self.assertTrue(any(r[2] == K07 and r[4] == "80" and r[5] == "85" for r in flat if len(r) > 5))
+        self.assertTrue(
+            any(r[2] == K07 and r[4] == "80" and r[5] == "85" for r in flat if len(r) > 5)
+        )
         self.assertTrue(any("alur.jpd.ajukan" in r for r in flat))
 
 
@@ -418,4 +425,6 @@ class MoneyChangeTests(WorkflowCase):
                                    pagu=Decimal("1250000")),
                    expected_version=entry.version, actor=None)  # fmt: skip
         event = AuditEvent.objects.filter(action="isian.simpan").latest("id")
-        self.assertEqual(event.data["perubahan"], [{"kolom": "pagu", "lama": None, "baru": "1250000"}])
+        self.assertEqual(
+            event.data["perubahan"], [{"kolom": "pagu", "lama": None, "baru": "1250000"}]
+        )
