@@ -428,3 +428,21 @@ class MoneyChangeTests(WorkflowCase):
         self.assertEqual(
             event.data["perubahan"], [{"kolom": "pagu", "lama": None, "baru": "1250000"}]
         )
+
+
+class QueryCountTests(WorkflowCase):
+    def test_the_report_page_costs_the_same_however_many_jpd_move(self):
+        from tuntas.testing import page_query_counts
+
+        self.client.force_login(self.users["verifikator_tim"])
+        urls = {
+            "laporan": f"/pemda/32.75/persetujuan/{YEAR}/{TW}/",
+            "api": f"/api/pemda/32.75/laporan/{YEAR}/{TW}",
+        }
+        self.step("operator_kes", "ajukan")
+        before = page_query_counts(self.client, urls)
+        for code in ("1.02.K01", "1.02.K02", "1.02.K03"):
+            entry_fill(self.pemda_a, code, year=YEAR, quarter=TW, sasaran=10, terlayani=5)
+            self.step("operator_kes", "ajukan", code)
+            self.step("verifikator_tim", "kembalikan", code, reason="cek", fields=["terlayani"])
+        self.assertEqual(page_query_counts(self.client, urls), before)
