@@ -160,6 +160,18 @@ class ApiScopeTests(ApiData, AccessMatrixMixin):
                 "jpd_lengkap": 1,
                 "jpd_total": 29,
                 "data_lengkap": False,
+                # the quarter report against its (default, unconfirmed) deadline: none sent
+                "laporan": {
+                    "status": "disusun",
+                    "status_nama": "Disusun",
+                    "terkirim": False,
+                    "dikirim_pada": None,
+                    "tanggal_kirim": None,
+                    "ketepatan": "belum_mengirim",
+                    "ketepatan_nama": "belum mengirim",
+                    "tenggat": "2025-07-20",
+                    "tenggat_terkonfirmasi": False,
+                },
             },
         )
         self.assertEqual(self.client.get(f"/api/provinsi/36/dasbor{Q}").status_code, 404)
@@ -296,5 +308,6 @@ class OpenApiTests(PersonaTestCase):
         fields = schema["components"]["schemas"]["PemdaDasborOut"]["properties"]
         self.assertEqual(
             set(fields),
-            {"pemda", "tahun", "tw", "metode", "indeks", "urusan", "jpd", "keterisian_opd", "tren"},
+            {"pemda", "tahun", "tw", "metode", "indeks", "urusan", "jpd", "keterisian_opd", "tren",
+             "laporan"},  # fmt: skip
         )
