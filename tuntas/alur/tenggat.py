@@ -264,7 +264,7 @@ def report_timeliness(
         s.pemda_id: s
         for s in ReportState.objects.filter(
             pemda__in=[p.code for p in pemda_list], year=year, quarter=quarter
-        )
+        ).only("pemda_id", "status", "sent_at", "first_sent_at", "updated_at")
     }
     return {
         p.code: classify(p, year, quarter, states.get(p.code), deadline, now) for p in pemda_list
