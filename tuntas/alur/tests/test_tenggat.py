@@ -93,7 +93,9 @@ class DeadlineTests(TestCase):
         self.assertEqual(latest.data["sebelumnya"]["batas_waktu"], "2025-07-15")
 
     def test_a_deadline_within_the_quarter_is_refused_and_nothing_changes(self):
-        with self.assertRaisesMessage(DomainError, "harus setelah triwulan berakhir (30 Juni 2025)"):
+        with self.assertRaisesMessage(
+            DomainError, "harus setelah triwulan berakhir (30 Juni 2025)"
+        ):
             deadline_set(year=2025, quarter=2, due=dt.date(2025, 6, 30))
         with self.assertRaisesMessage(DomainError, "Triwulan harus 1, 2, 3 atau 4"):
             deadline_set(year=2025, quarter=5, due=dt.date(2025, 12, 30))
