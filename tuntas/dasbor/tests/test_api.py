@@ -308,6 +308,16 @@ class OpenApiTests(PersonaTestCase):
         fields = schema["components"]["schemas"]["PemdaDasborOut"]["properties"]
         self.assertEqual(
             set(fields),
-            {"pemda", "tahun", "tw", "metode", "indeks", "urusan", "jpd", "keterisian_opd", "tren",
-             "laporan"},  # fmt: skip
+            {
+                "pemda",
+                "tahun",
+                "tw",
+                "metode",
+                "indeks",
+                "urusan",
+                "jpd",
+                "keterisian_opd",
+                "tren",
+                "laporan",
+            },
         )
