@@ -41,8 +41,8 @@ Q = f"?tahun={YEAR}&tw={TW}"
 DUE = dt.date(2025, 7, 20)  # the default deadline of TW2 2025
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def sent(pemda: Pemda, at: dt.datetime | None, status: str = ReportStatus.DIKIRIM) -> ReportState:
