@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuntas.akun.context_processors.tuntas",
+                "tuntas.alur.context_processors.pengingat",  # unread reminders in the header
             ],
         },
     },
@@ -157,6 +158,21 @@ DATABASES = {"default": _database()}
 # immediate backend (override_settings) or call the task function directly.
 TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# E-mail (the deadline reminders, tuntas pengingat): SMTP when TUNTAS_EMAIL_HOST is set, else
+# every mail is written to the console (the log of the worker or the command).
+EMAIL_HOST = os.environ.get("TUNTAS_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("TUNTAS_EMAIL_PORT", "").strip() or 587)
+    EMAIL_HOST_USER = os.environ.get("TUNTAS_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("TUNTAS_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("TUNTAS_EMAIL_TLS", True)  # STARTTLS (port 587)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("TUNTAS_EMAIL_FROM", "").strip() or "Tuntas <tuntas@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tuntas.alur import views as alur
+from tuntas.alur import views_pengingat as alur_pengingat
 from tuntas.api.api import api
 from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
@@ -211,5 +212,9 @@ urlpatterns = [
         name="penerima-ekspor",
     ),
     # end by-name recipients
+    # deadline reminders of the signed-in user (tuntas/alur/views_pengingat.py)
+    path("pengingat/", alur_pengingat.reminder_list, name="pengingat"),
+    path("pengingat/dibaca/", alur_pengingat.reminder_read, name="pengingat-dibaca"),
+    # end deadline reminders
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ value. Category names come from the method."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,6 +16,13 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tuntas.akun.scope import pemda_get_for_user, pemda_readable, request_scope
+from tuntas.alur.tenggat import (
+    ReportingRate,
+    ReportTimeliness,
+    national_reporting,
+    pemda_report_timeliness,
+    province_reporting,
+)
 from tuntas.core.api_schema import Galat, GalatValidasi
 from tuntas.dasbor.selectors import (
     OpdCompleteness,
@@ -87,6 +95,55 @@ class TrenOut(Schema):
     jpd_total: int
 
 
+class LaporanOut(Schema):
+    """The quarter report of one pemda against the deadline."""
+
+    status: str = Field(
+        description="disusun, disetujui, dikirim, diterima atau dikembalikan (tanpa catatan: "
+        "disusun)."
+    )
+    status_nama: str
+    terkirim: bool = Field(
+        description="Sudah dikirim: dikirim, diterima, atau pernah dikirim lalu dikembalikan."
+    )
+    dikirim_pada: dt.datetime | None = Field(description="Pengiriman pertama (UTC).")
+    tanggal_kirim: dt.date | None = Field(
+        description="Tanggal pengiriman pertama menurut zona waktu pemda (WIB/WITA/WIT)."
+    )
+    ketepatan: str = Field(
+        description="tepat_waktu, terlambat (dikirim setelah batas waktu), belum_mengirim "
+        "(batas waktu sudah lewat) atau belum_jatuh_tempo."
+    )
+    ketepatan_nama: str
+    tenggat: dt.date = Field(description="Batas waktu laporan triwulan ini.")
+    tenggat_terkonfirmasi: bool = Field(
+        description="false: batas waktu bawaan (tanggal 20 bulan setelah triwulan) yang belum "
+        "dikonfirmasi sumbernya."
+    )
+
+
+class TingkatPelaporanOut(Schema):
+    """Reporting rate (sent ÷ expected) and on-time rate (sent on time ÷ expected), percent
+    truncated to two decimals; null when no pemda is expected."""
+
+    diharapkan: int = Field(description="Pemda terdaftar yang diharapkan mengirim laporan.")
+    terkirim: int
+    tepat_waktu: int
+    terlambat: int
+    belum_mengirim: int
+    tingkat_pelaporan: float | None
+    tingkat_tepat_waktu: float | None
+
+
+class PelaporanProvinsiOut(Schema):
+    kode: str
+    nama: str
+    terdaftar: bool = Field(
+        description="Provinsi itu sendiri terdaftar sebagai pemda (dan ikut diharapkan)."
+    )
+    pelaporan: TingkatPelaporanOut
+
+
 class PemdaDasborOut(Schema):
     pemda: PemdaOut
     tahun: int
@@ -97,6 +154,7 @@ class PemdaDasborOut(Schema):
     jpd: list[JpdOut]
     keterisian_opd: list[KeterisianOpdOut]
     tren: list[TrenOut]
+    laporan: LaporanOut | None = Field(None, description="Laporan triwulan dan batas waktunya.")
 
 
 class PeringkatOut(Schema):
@@ -120,6 +178,9 @@ class PeringkatOut(Schema):
         description="Semua JPD bersasaran sudah diisi untuk periode ini (bila tidak, peringkat "
         "dapat berubah)."
     )
+    laporan: LaporanOut | None = Field(
+        None, description="Laporan triwulan pemda ini terhadap batas waktu."
+    )
 
 
 class ProvinsiDasborOut(Schema):
@@ -128,6 +189,10 @@ class ProvinsiDasborOut(Schema):
     tw: int
     indeks: IndeksOut
     kabkota: list[PeringkatOut]
+    laporan: LaporanOut | None = Field(None, description="Laporan provinsi itu sendiri.")
+    pelaporan: TingkatPelaporanOut | None = Field(
+        None, description="Tingkat pelaporan atas kabupaten/kota yang terdaftar."
+    )
 
 
 class NasionalFilter(Schema):
@@ -142,6 +207,14 @@ class NasionalDasborOut(Schema):
     filter: NasionalFilter
     jumlah: int
     pemda: list[PeringkatOut]
+    pelaporan: TingkatPelaporanOut | None = Field(
+        None, description="Tingkat pelaporan nasional (semua pemda terdaftar, tanpa saringan)."
+    )
+    pelaporan_provinsi: list[PelaporanProvinsiOut] = Field(
+        default_factory=list,
+        description="Per provinsi: kabupaten/kota terdaftar ditambah provinsi itu sendiri bila "
+        "terdaftar.",
+    )
 
 
 class Periode(Schema):
@@ -208,7 +281,38 @@ def indeks_out(result: QuarterResult | None, shown: Shown, jpd_total: int) -> In
     )
 
 
-def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
+def laporan_out(row: ReportTimeliness | None) -> LaporanOut | None:
+    if row is None:
+        return None
+    return LaporanOut(
+        status=row.status,
+        status_nama=row.status_label,
+        terkirim=row.sent,
+        dikirim_pada=row.sent_at,
+        tanggal_kirim=row.sent_on,
+        ketepatan=row.state,
+        ketepatan_nama=row.state_label,
+        tenggat=row.deadline.due,
+        tenggat_terkonfirmasi=row.deadline.confirmed,
+    )
+
+
+def rate_out(rate: ReportingRate) -> TingkatPelaporanOut:
+    return TingkatPelaporanOut(
+        diharapkan=rate.expected,
+        terkirim=rate.sent,
+        tepat_waktu=rate.on_time,
+        terlambat=rate.late,
+        belum_mengirim=rate.missing,
+        tingkat_pelaporan=number(rate.rate),
+        tingkat_tepat_waktu=number(rate.on_time_rate),
+    )
+
+
+def ranked_out(
+    rows: list[RankedRow], reports: dict[str, ReportTimeliness] | None = None
+) -> list[PeringkatOut]:
+    reports = reports or {}
     out = []
     for row in rows:
         result = row.result
@@ -225,12 +329,15 @@ def ranked_out(rows: list[RankedRow]) -> list[PeringkatOut]:
                 jpd_lengkap=result.jpd_complete if result else None,
                 jpd_total=result.jpd_total if result else None,
                 data_lengkap=not row.incomplete,
+                laporan=laporan_out(reports.get(row.pemda.code)),
             )
         )
     return out
 
 
-def pemda_dasbor_out(board: PemdaDashboard) -> PemdaDasborOut:
+def pemda_dasbor_out(
+    board: PemdaDashboard, report: ReportTimeliness | None = None
+) -> PemdaDasborOut:
     return PemdaDasborOut(
         pemda=pemda_out(board.pemda),
         tahun=board.year,
@@ -283,6 +390,7 @@ def pemda_dasbor_out(board: PemdaDashboard) -> PemdaDasborOut:
             )
             for r in board.trend
         ],
+        laporan=laporan_out(report),
     )
 
 
@@ -308,7 +416,9 @@ def pemda_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) -> Pe
     daerah dan tren indeks semua triwulan — isi halaman dasbor pemda."""
     pemda = pemda_get_for_user(request, kode)
     year, quarter = period_of(periode)
-    return pemda_dasbor_out(pemda_dashboard(pemda, year, quarter))
+    return pemda_dasbor_out(
+        pemda_dashboard(pemda, year, quarter), pemda_report_timeliness(pemda, year, quarter)
+    )
 
 
 @router.get(
@@ -326,12 +436,15 @@ def provinsi_dasbor(request: HttpRequest, kode: str, periode: Query[Periode]) ->
     year, quarter = period_of(periode)
     own = ranked([province], year, quarter)[0]
     rows = ranked(province_kabkota(request_scope(request), province), year, quarter)
+    reporting = province_reporting([r.pemda for r in rows], year, quarter, province=province)
     return ProvinsiDasborOut(
         pemda=pemda_out(province),
         tahun=year,
         tw=quarter,
         indeks=indeks_out(own.result, own.shown, own.result.jpd_total if own.result else 0),
-        kabkota=ranked_out(rows),
+        kabkota=ranked_out(rows, reporting.rows),
+        laporan=laporan_out(reporting.own),
+        pelaporan=rate_out(reporting.rate),
     )
 
 
@@ -352,10 +465,18 @@ def nasional_dasbor(request: HttpRequest, q: Query[NasionalQuery]) -> NasionalDa
     rows = national_ranking(
         scope, year, quarter, level=q.tingkat, urusan=q.urusan, category=q.kategori
     )
+    reporting = national_reporting(pemda_readable(scope), year, quarter)
     return NasionalDasborOut(
         tahun=year,
         tw=quarter,
         filter=NasionalFilter(tingkat=q.tingkat, urusan=q.urusan, kategori=q.kategori),
         jumlah=len(rows),
-        pemda=ranked_out(rows),
+        pemda=ranked_out(rows, reporting.rows),
+        pelaporan=rate_out(reporting.total),
+        pelaporan_provinsi=[
+            PelaporanProvinsiOut(
+                kode=p.code, nama=p.name, terdaftar=p.registered, pelaporan=rate_out(p.rate)
+            )
+            for p in reporting.provinces
+        ],
     )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from tuntas.akun.models import Role
-from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.akun.scope import pemda_get_for_user, pemda_readable, request_scope
+from tuntas.alur.tenggat import national_reporting, pemda_report_timeliness, province_reporting
 from tuntas.dasbor.selectors import category_choices, pemda_dashboard
 from tuntas.pendataan.selectors import current_period, year_choices
 from tuntas.penerima.selectors import registry_jpd_codes
@@ -90,6 +91,8 @@ def pemda(request: HttpRequest, kode: str) -> HttpResponse:
             "Role": Role,
             # JPD with a by-name registry for the year: linked to the drill-down (one query)
             "registry_jpd": registry_jpd_codes(pemda=pemda_obj, year=year),
+            # the quarter report against its deadline (two queries)
+            "laporan": pemda_report_timeliness(pemda_obj, year, quarter),
         },
     )
 
@@ -106,13 +109,18 @@ def provinsi(request: HttpRequest, kode: str) -> HttpResponse:
     scope = request_scope(request)
     year, quarter = period_from(request)
     kabkota = province_kabkota(scope, province)
+    rows = ranked(kabkota, year, quarter)
+    # each kab/kota's quarter report and the rates over them, the province's own apart
+    reporting = province_reporting([r.pemda for r in rows], year, quarter, province=province)
     return render(
         request,
         "dasbor/provinsi.html",
         {
             "pemda": province,
             "own": ranked([province], year, quarter)[0],
-            "rows": ranked(kabkota, year, quarter),
+            "rows": rows,
+            "pelaporan": reporting,
+            "laporan": reporting.rows,
             "tahun": year,
             "tw": quarter,
             "years": year_choices(),
@@ -135,6 +143,8 @@ def nasional(request: HttpRequest) -> HttpResponse:
     urusan = request.GET.get("urusan", "")
     category = request.GET.get("kategori", "")
     rows = national_ranking(scope, year, quarter, level=level, urusan=urusan, category=category)
+    # reporting rates per province over every registered pemda in scope (not the filters)
+    reporting = national_reporting(pemda_readable(scope), year, quarter)
     return render(
         request,
         "dasbor/nasional.html",
@@ -152,5 +162,6 @@ def nasional(request: HttpRequest) -> HttpResponse:
             "kategori_code": category,
             "urusan_list": urusan_list(),
             "kategori_list": category_choices(),
+            "pelaporan": reporting,
         },
     )

@@ -402,6 +402,9 @@ SITE: dict[str, Route] = {
     "penerima-daftar": Route(BY_NAME, by_name(200, 400)),
     "penerima-nik": Route(BY_NAME, by_name(None, 400)),
     "penerima-ekspor": Route(BY_NAME, by_name(200, 400)),
+    # --- deadline reminders: each signed-in user's own (an empty POST marks nothing: back, 302)
+    "pengingat": Route({}, (Check("get", {}, default=200), Check("post", {}, default=405))),
+    "pengingat-dibaca": Route({}, (Check("get", {}, default=405), Check("post", {}, default=302))),
 }
 
 

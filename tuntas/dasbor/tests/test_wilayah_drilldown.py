@@ -481,8 +481,9 @@ class ProvinceDrillDownTests(PenerimaTestCase, AccessMatrixMixin):
         self.assertIn('data-testid="kabkota-32.73"', page)  # the data really grew
         self.assertEqual(measure(), few)
         # session, user, pemda, memberships, JPD, then the counts per desa, the names, the
-        # target (first page) or the area (other pages), then the session's save (3)
-        self.assertEqual(few, {"kabkota": 11, "kecamatan": 11, "desa": 11})
+        # target (first page) or the area (other pages), then the session's save (3); and, for
+        # this admin_pemda, the unread reminders in the header (alur.context_processors)
+        self.assertEqual(few, {"kabkota": 12, "kecamatan": 12, "desa": 12})
         self.login("pusat")  # an outsider: the same queries (the rule runs in Python)
         with self.assertNumQueries(11):
             self.client.get(f"{TOP}32.73/")
