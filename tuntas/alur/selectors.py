@@ -22,6 +22,7 @@ from tuntas.alur.models import (
     ReportState,
     ReportStatus,
 )
+from tuntas.alur.tenggat import ReportTimeliness, classify, deadline_for
 from tuntas.core.formatting import waktu
 from tuntas.core.models import AuditEvent
 from tuntas.katalog.models import Jpd
@@ -110,6 +111,7 @@ class ReportBoard:
     # JPD code → what changed since the report was approved (after an unlock)
     changes_since_approval: dict[str, list[Change]]
     on_behalf: bool
+    timeliness: ReportTimeliness
 
     @property
     def status_label(self) -> str:
@@ -337,6 +339,9 @@ def report_board(scope: Scope, pemda: Pemda, year: int, quarter: int) -> ReportB
         steps=report_steps_allowed(scope, pemda, report.status),
         changes_since_approval=since_approval,
         on_behalf=policy.approves_on_behalf(scope, pemda),
+        timeliness=classify(
+            pemda, year, quarter, report if report.pk else None, deadline_for(year, quarter)
+        ),
     )
 
 

@@ -446,3 +446,14 @@ class QueryCountTests(WorkflowCase):
             self.step("operator_kes", "ajukan", code)
             self.step("verifikator_tim", "kembalikan", code, reason="cek", fields=["terlayani"])
         self.assertEqual(page_query_counts(self.client, urls), before)
+
+
+class DeadlineOnThePageTests(WorkflowCase):
+    def test_the_report_page_shows_the_deadline_and_whether_it_was_met(self):
+        self.client.force_login(self.users["admin_a"])
+        page = self.client.get(f"/pemda/32.75/persetujuan/{YEAR}/{TW}/").content.decode()
+        self.assertIn("20 Juli 2025 (belum dikonfirmasi)", page)
+        self.assertRegex(page, r'data-testid="ketepatan">belum mengirim<')
+        self.to_sent()
+        page = self.client.get(f"/pemda/32.75/persetujuan/{YEAR}/{TW}/").content.decode()
+        self.assertRegex(page, r'data-testid="ketepatan">terlambat<')  # sent in 2026
