@@ -21,6 +21,9 @@ from django.db import transaction
 
 from tuntas.akun.models import Membership, Role
 from tuntas.akun.services import password_change_require
+from tuntas.alur.pengingat import reminders_send
+from tuntas.alur.seed import demo_workflow_seed
+from tuntas.alur.tenggat import local_today
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd
@@ -50,24 +53,24 @@ def logins(bekasi: Pemda, jabar: Pemda) -> list[Login]:
         Login(
             "operator", Role.OPERATOR, "Operator OPD", bekasi.code, "Dinas Kesehatan",
             f"Dinas Kesehatan {bekasi.name}",
-            "mengisi sasaran dan capaian triwulan JPD kesehatan",
+            "mengisi sasaran dan capaian triwulan JPD kesehatan, lalu mengajukannya",
         ),
         Login(
             "verifikator", Role.VERIFIKATOR, "Verifikator", bekasi.code, None,
             f"Tim SPM {bekasi.name}",
-            "memeriksa dan mengisi capaian semua JPD",
+            "memeriksa, memverifikasi atau mengembalikan JPD; mengisi semua JPD",
         ),
         Login(
             "admin_pemda", Role.ADMIN_PEMDA, "Admin pemda", bekasi.code, None, bekasi.name,
-            "semua isian, serta pengaturan pemda (pengampu JPD)",
+            "semua isian, verifikasi, mengirim laporan, pengaturan pemda (pengampu JPD)",
         ),
         Login(
             "pimpinan", Role.PIMPINAN, "Pimpinan", bekasi.code, None, bekasi.name,
-            "melihat dasbor dan capaian (baca saja)",
+            "menyetujui laporan triwulan; melihat dasbor dan capaian",
         ),
         Login(
             "provinsi", Role.PROVINSI, "Pembina provinsi", jabar.code, None, jabar.name,
-            "memantau provinsi dan kab/kota-nya (baca saja)",
+            "memantau kab/kota; menerima, mengembalikan atau membuka laporan mereka",
         ),
         Login(
             "pusat", Role.PUSAT, "Pusat (Kemendagri)", None, None, "nasional",
@@ -116,6 +119,12 @@ class Command(BaseCommand):
         report = demo_data_seed(pemda_list=seeded, periods=periods)
         seconds = time.perf_counter() - start
         table = self._logins(logins(bekasi, jabar))
+        names = [login.username for login in logins(bekasi, jabar)]
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+        chain = demo_workflow_seed(
+            pemda_list=[p for p in seeded if p.is_demo], periods=periods, home=bekasi, users=users
+        )
+        reminders = reminders_send(today=local_today(bekasi))
 
         url = options["alamat"].rstrip("/") + "/"
         first, last = periods[0], periods[-1]
@@ -131,6 +140,8 @@ class Command(BaseCommand):
             f"{report.mutu} isian mutu, {report.results} indeks triwulan; "
             f"{report.periods_skipped} pemda-triwulan sudah ada, dilewati "
             f"({seconds:.1f} detik).",
+            f"  alur persetujuan: {chain.reports} laporan triwulan (terkirim/diterima), "
+            f"{chain.jpd} JPD terverifikasi; {reminders} pengingat batas waktu baru.",
         ]
         for code in report.not_demo:
             lines.append(
