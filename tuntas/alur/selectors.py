@@ -156,14 +156,16 @@ def diff(
     return out
 
 
-def _jpd_holder(status: str, opd_name: str) -> str:
+def _jpd_holder(status: str, opd_name: str, report_status: str) -> str:
     if status == JpdStatus.DRAF:
         return gettext("Operator %(opd)s (mengisi)") % {"opd": opd_name}
     if status == JpdStatus.DIKEMBALIKAN:
         return gettext("Operator %(opd)s (memperbaiki)") % {"opd": opd_name}
     if status == JpdStatus.DIAJUKAN:
         return gettext("Tim SPM (memverifikasi)")
-    return gettext("Pimpinan (menunggu persetujuan laporan)")
+    if report_status in (ReportStatus.DISUSUN, ReportStatus.DIKEMBALIKAN):
+        return gettext("Pimpinan (menunggu persetujuan laporan)")
+    return "—"
 
 
 def jpd_steps_allowed(
@@ -304,7 +306,7 @@ def report_board(scope: Scope, pemda: Pemda, year: int, quarter: int) -> ReportB
             has_target=jpd.code in targets,
             complete=jpd.code in complete,
             flags_open=flags.get(jpd.code, 0),
-            holder=_jpd_holder(status, opd_name)
+            holder=_jpd_holder(status, opd_name, report.status)
             if jpd.code in targets or state is not None
             else gettext("— (belum bersasaran)"),
             steps=jpd_steps_allowed(scope, pemda, report.status, status, opd.pk if opd else None)

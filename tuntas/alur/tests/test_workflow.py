@@ -457,3 +457,23 @@ class DeadlineOnThePageTests(WorkflowCase):
         self.to_sent()
         page = self.client.get(f"/pemda/32.75/persetujuan/{YEAR}/{TW}/").content.decode()
         self.assertRegex(page, r'data-testid="ketepatan">terlambat<')  # sent in 2026
+
+
+class WithoutActorTests(WorkflowCase):
+    def test_pages_show_steps_whose_account_is_gone(self):
+        from django.utils import timezone
+
+        from tuntas.alur.models import FlagComment
+
+        ReportState.objects.update_or_create(
+            pemda=self.pemda_a, year=YEAR, quarter=TW,
+            defaults={"status": "diterima", "approved_at": timezone.now(), "approved_by": None},
+        )  # fmt: skip
+        flag = FieldFlag.objects.create(pemda=self.pemda_a, jpd=self.jpd(), year=YEAR,
+                                        quarter=TW, field="terlayani")  # fmt: skip
+        FlagComment.objects.create(pemda=self.pemda_a, flag=flag, author=None, text="cek")
+        self.client.force_login(self.users["provinsi_jabar"])
+        for url in (f"/pemda/32.75/persetujuan/{YEAR}/{TW}/",
+                    f"/pemda/32.75/persetujuan/{YEAR}/{TW}/jpd/{K07}/"):  # fmt: skip
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "—")

@@ -24,3 +24,12 @@ def waktu(value: Any, option: str = "") -> str:
 @register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def nama_pengguna(user: Any) -> str:
+    """``{{ entry.updated_by|nama_pengguna }}``: the full name, else the username, else "—"
+    (no user: the system, or an account since removed)."""
+    if user is None or not hasattr(user, "get_username"):
+        return "—"
+    return str(user.get_full_name() or user.get_username())
