@@ -69,9 +69,12 @@ class AccessMatrixTests(PenerimaTestCase):
                         else check.expect.get(persona, check.default)
                     )
                     with self.subTest(route=name, method=check.method, persona=persona):
+                        as_json = (
+                            {"content_type": "application/json"} if check.method == "put" else {}
+                        )
                         with transaction.atomic():
                             response = getattr(self.client, check.method)(
-                                url + check.query, check.data
+                                url + check.query, check.data, **as_json
                             )
                             transaction.set_rollback(True)
                         self.assertEqual(
