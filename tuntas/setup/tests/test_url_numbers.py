@@ -22,9 +22,12 @@ HUGE = "9" * 25
 LARGEST = "9" * 18  # the most digits the bounded converter accepts
 
 
-def numeric_routes() -> dict[str, tuple[str, dict[str, object]]]:
+Numeric = IntConverter | BoundedIntConverter
+
+
+def numeric_routes() -> dict[str, tuple[str, dict[str, Numeric]]]:
     """Every route with a numeric parameter: name → (its full pattern, its converters)."""
-    found: dict[str, tuple[str, dict[str, object]]] = {}
+    found: dict[str, tuple[str, dict[str, Numeric]]] = {}
 
     def walk(patterns: list, prefix: str, converters: dict, namespace: str | None) -> None:
         for p in patterns:
@@ -34,7 +37,7 @@ def numeric_routes() -> dict[str, tuple[str, dict[str, object]]]:
                     continue
                 walk(p.url_patterns, prefix + str(p.pattern), here, p.namespace or namespace)
             elif isinstance(p, URLPattern):
-                numeric = {
+                numeric: dict[str, Numeric] = {
                     k: c
                     for k, c in here.items()
                     if isinstance(c, IntConverter | BoundedIntConverter)
@@ -48,7 +51,7 @@ def numeric_routes() -> dict[str, tuple[str, dict[str, object]]]:
 
 
 def url_for(pattern: str, values: dict[str, str]) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], pattern)
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[str(m.group(1))], pattern)
 
 
 class NumberInUrlTests(PenerimaTestCase):
