@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from tuntas.alur import views as alur
 from tuntas.alur import views_pengingat as alur_pengingat
 from tuntas.api.api import api
+from tuntas.core.converters import BoundedIntConverter
 from tuntas.dasbor import exports as dasbor_exports
 from tuntas.dasbor import views as dasbor
 from tuntas.dasbor import views_wilayah as dasbor_wilayah
@@ -12,6 +13,10 @@ from tuntas.pendataan import views as pendataan
 from tuntas.pendataan import views_excel as pendataan_excel
 from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
+
+# every number in an address: at most 18 digits, so a longer one is no route (404) instead of
+# a database overflow (tuntas.core.converters)
+register_converter(BoundedIntConverter, "num")
 
 admin.site.site_header = "Tuntas — Standar Pelayanan Minimal"
 admin.site.site_title = "Tuntas"
@@ -48,87 +53,87 @@ urlpatterns = [
     # registry drill-down (tuntas/dasbor/views_wilayah.py): per kecamatan (per kab/kota for a
     # province), then the sub-areas of one kab/kota or kecamatan
     path(
-        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/",
+        "pemda/<str:kode>/wilayah/<num:tahun>/<str:jpd>/",
         dasbor_wilayah.area_top,
         name="dasbor-wilayah",
     ),
     path(
-        "pemda/<str:kode>/wilayah/<int:tahun>/<str:jpd>/<str:wilayah>/",
+        "pemda/<str:kode>/wilayah/<num:tahun>/<str:jpd>/<str:wilayah>/",
         dasbor_wilayah.area_detail,
         name="dasbor-wilayah-rinci",
     ),
     # end registry drill-down
-    path("pemda/<str:kode>/isian/<int:tahun>/<int:tw>/", pendataan.entry_list, name="isian-daftar"),
+    path("pemda/<str:kode>/isian/<num:tahun>/<num:tw>/", pendataan.entry_list, name="isian-daftar"),
     # Excel round trip (tuntas/pendataan/views_excel.py); before "isian" so "unduh" is no JPD
     path(
-        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unduh/",
+        "pemda/<str:kode>/isian/<num:tahun>/<num:tw>/unduh/",
         pendataan_excel.workbook_download,
         name="isian-unduh",
     ),
     path(
-        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unggah/",
+        "pemda/<str:kode>/isian/<num:tahun>/<num:tw>/unggah/",
         pendataan_excel.workbook_upload,
         name="isian-unggah",
     ),
     path(
-        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/unggah/<int:unggahan>/",
+        "pemda/<str:kode>/isian/<num:tahun>/<num:tw>/unggah/<num:unggahan>/",
         pendataan_excel.workbook_confirm,
         name="isian-unggah-konfirmasi",
     ),
     # end Excel round trip
     path(
-        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/<str:jpd>/", pendataan.entry_edit, name="isian"
+        "pemda/<str:kode>/isian/<num:tahun>/<num:tw>/<str:jpd>/", pendataan.entry_edit, name="isian"
     ),
     path(
-        "pemda/<str:kode>/isian/<int:tahun>/<int:tw>/<str:jpd>/hitung/",
+        "pemda/<str:kode>/isian/<num:tahun>/<num:tw>/<str:jpd>/hitung/",
         pendataan.entry_preview,
         name="isian-hitung",
     ),
-    path("pemda/<str:kode>/sasaran/<int:tahun>/<str:jpd>/", pendataan.target_edit, name="sasaran"),
+    path("pemda/<str:kode>/sasaran/<num:tahun>/<str:jpd>/", pendataan.target_edit, name="sasaran"),
     # pemda settings (admin_pemda): OPD, pengampu, users — tuntas/pengaturan/views.py
     # --- approval workflow (alur)
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/", alur.report_page, name="alur-laporan"
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/", alur.report_page, name="alur-laporan"
     ),
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/aksi/",
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/aksi/",
         alur.report_action,
         name="alur-laporan-aksi",
     ),
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/riwayat.xlsx",
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/riwayat.xlsx",
         alur.audit_download,
         name="alur-riwayat-unduh",
     ),
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/jpd/<str:jpd>/",
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/jpd/<str:jpd>/",
         alur.jpd_page,
         name="alur-jpd",
     ),
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/jpd/<str:jpd>/aksi/",
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/jpd/<str:jpd>/aksi/",
         alur.jpd_action,
         name="alur-jpd-aksi",
     ),
     path(
-        "pemda/<str:kode>/persetujuan/<int:tahun>/<int:tw>/tanda/<int:tanda>/",
+        "pemda/<str:kode>/persetujuan/<num:tahun>/<num:tw>/tanda/<num:tanda>/",
         alur.flag_comment,
         name="alur-tanda",
     ),
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(
-        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/nama/",
+        "pemda/<str:kode>/pengaturan/opd/<num:opd_id>/nama/",
         pengaturan.opd_rename_view,
         name="pengaturan-opd-ubah",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/koordinator/",
+        "pemda/<str:kode>/pengaturan/opd/<num:opd_id>/koordinator/",
         pengaturan.opd_coordinator_view,
         name="pengaturan-opd-koordinator",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/opd/<int:opd_id>/hapus/",
+        "pemda/<str:kode>/pengaturan/opd/<num:opd_id>/hapus/",
         pengaturan.opd_delete_view,
         name="pengaturan-opd-hapus",
     ),
@@ -149,27 +154,27 @@ urlpatterns = [
         name="pengaturan-pengguna-baru",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/",
+        "pemda/<str:kode>/pengaturan/pengguna/<num:user_id>/",
         pengaturan.user_detail,
         name="pengaturan-pengguna-detail",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/",
+        "pemda/<str:kode>/pengaturan/pengguna/<num:user_id>/peran/",
         pengaturan.membership_add,
         name="pengaturan-keanggotaan-tambah",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/peran/<int:membership_id>/cabut/",
+        "pemda/<str:kode>/pengaturan/pengguna/<num:user_id>/peran/<num:membership_id>/cabut/",
         pengaturan.membership_remove,
         name="pengaturan-keanggotaan-cabut",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/sandi/",
+        "pemda/<str:kode>/pengaturan/pengguna/<num:user_id>/sandi/",
         pengaturan.password_reset,
         name="pengaturan-pengguna-sandi",
     ),
     path(
-        "pemda/<str:kode>/pengaturan/pengguna/<int:user_id>/status/",
+        "pemda/<str:kode>/pengaturan/pengguna/<num:user_id>/status/",
         pengaturan.user_active_set,
         name="pengaturan-pengguna-status",
     ),
@@ -178,15 +183,15 @@ urlpatterns = [
     path("pemda/<str:kode>/penerima/", penerima.overview, name="penerima"),
     path("pemda/<str:kode>/penerima/unggah/", penerima.upload, name="penerima-unggah"),
     path(
-        "pemda/<str:kode>/penerima/impor/<int:impor>/", penerima.job_detail, name="penerima-impor"
+        "pemda/<str:kode>/penerima/impor/<num:impor>/", penerima.job_detail, name="penerima-impor"
     ),
     path(
-        "pemda/<str:kode>/penerima/impor/<int:impor>/ulangi/",
+        "pemda/<str:kode>/penerima/impor/<num:impor>/ulangi/",
         penerima.job_retry,
         name="penerima-impor-ulangi",
     ),
     path(
-        "pemda/<str:kode>/penerima/impor/<int:impor>/laporan/",
+        "pemda/<str:kode>/penerima/impor/<num:impor>/laporan/",
         penerima.job_report,
         name="penerima-impor-laporan",
     ),
@@ -197,17 +202,17 @@ urlpatterns = [
     ),
     path("pemda/<str:kode>/penerima/log/", penerima.access_log, name="penerima-log"),
     path(
-        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/",
+        "pemda/<str:kode>/penerima/<num:tahun>/<str:jpd>/",
         penerima.recipient_list,
         name="penerima-daftar",
     ),
     path(
-        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/nik/",
+        "pemda/<str:kode>/penerima/<num:tahun>/<str:jpd>/nik/",
         penerima.reveal_nik,
         name="penerima-nik",
     ),
     path(
-        "pemda/<str:kode>/penerima/<int:tahun>/<str:jpd>/ekspor/",
+        "pemda/<str:kode>/penerima/<num:tahun>/<str:jpd>/ekspor/",
         penerima.export,
         name="penerima-ekspor",
     ),

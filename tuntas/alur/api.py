@@ -166,7 +166,7 @@ def _invalid(exc: StepInvalid) -> ValidationError:
 
 @router.get(
     "/pemda/{kode}/laporan/{tahun}/{tw}",
-    response={200: LaporanOut, **ERRORS},
+    response={200: LaporanOut, 401: Galat, 404: Galat, 422: GalatValidasi},
     summary="Status persetujuan laporan satu triwulan",
     operation_id="laporan_status",
 )

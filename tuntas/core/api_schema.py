@@ -22,3 +22,11 @@ class GalatValidasi(Schema):
 
     detail: str
     galat: list[GalatRinci]
+
+
+class GalatKonflik(Schema):
+    """409: the write was refused as things stand now (saved by someone else since it was
+    read, or locked); nothing was stored. ``versi``: the version stored now."""
+
+    detail: str
+    versi: int

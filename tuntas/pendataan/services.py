@@ -322,6 +322,49 @@ def entry_save(
     return entry
 
 
+@transaction.atomic
+def entry_with_target_save(
+    *,
+    pemda: Pemda,
+    jpd: Jpd,
+    year: int,
+    quarter: int,
+    sasaran: int | None,
+    sasaran_reason: str,
+    data: EntryInput,
+    expected_version: int,
+    actor: User | None,
+) -> QuarterEntry:
+    """The year's target (when ``sasaran`` is given and differs from the stored one: the first
+    needs no reason, a change needs ``sasaran_reason``) and the quarter's entry, through
+    :func:`target_set` and :func:`entry_save`, all or nothing: if the entry is refused (invalid,
+    locked, saved by someone else since ``expected_version``), the target stays as it was.
+    Used by the API's PUT, which sends both at once."""
+    if sasaran is not None:
+        # read without a row lock: target_set locks the rows in the workflow's order (report,
+        # JPD, target) and refuses if the target changed since this read
+        target = target_get(pemda=pemda, jpd=jpd, year=year)
+        if target is None or target.sasaran != sasaran:
+            target_set(
+                pemda=pemda,
+                jpd=jpd,
+                year=year,
+                sasaran=sasaran,
+                reason=sasaran_reason,
+                expected_version=target.version if target else 0,
+                actor=actor,
+            )
+    return entry_save(
+        pemda=pemda,
+        jpd=jpd,
+        year=year,
+        quarter=quarter,
+        data=data,
+        expected_version=expected_version,
+        actor=actor,
+    )
+
+
 def _store_entry_result(
     entry: QuarterEntry, method: Method, sasaran: int | None, items: list[MutuItem]
 ) -> None:

@@ -37,12 +37,12 @@ def every(status: int, personas: tuple[str, ...]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Check:
-    method: str  # get | post
+    method: str  # get | post | put | delete (a put's data is sent as JSON)
     expect: dict[str, int]
     default: int = 404
     anonymous: int = 302
     to_login: bool = True  # an anonymous 302 goes to the login page
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)
     query: str = ""
     json: bool = False  # send ``data`` as a JSON body (API writes)
 
@@ -58,6 +58,7 @@ K = {"kode": "32.75"}
 PROV = {"kode": "32"}
 PERIOD = {**K, "tahun": "2025", "tw": "2"}
 HEALTH = {**PERIOD, "jpd": "1.02.K07"}  # pengampu: Dinas Kesehatan
+API_HEALTH = {**PERIOD, "kode_jpd": "1.02.K07"}
 BY_NAME = {**K, "tahun": "2025", "jpd": "1.02.K06"}
 # who writes a health JPD of pemda A: its OPD's operator and verifikator, the SPM team, admin
 HEALTH_WRITERS = ("operator_kes", "verifikator_kes", "verifikator_tim", "admin_a")
@@ -200,6 +201,40 @@ SITE: dict[str, Route] = {
         (
             Check("get", {"pusat": 200}, anonymous=401),
             Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    # --- quarterly entry through the API: GET and PUT on one address (ninja names the address
+    # once per operation). A PUT with the version the fixture's entry had before it was saved
+    # (0) is refused as stale (409) for whoever may write it; read-only roles 403, outsiders
+    # 404, anonymous 401
+    "api:isian_baca": Route(
+        API_HEALTH,
+        (
+            Check("get", every(200, A_READERS), anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
+    "api:isian_simpan": Route(
+        API_HEALTH,
+        (
+            Check(
+                "put",
+                {
+                    **every(409, HEALTH_WRITERS),
+                    **every(403, ("operator_dik", "pimpinan_a", "provinsi_jabar", "pusat")),
+                },
+                anonymous=401,
+                data={
+                    "terlayani": None,
+                    "mutu": [],
+                    "pagu": None,
+                    "realisasi": None,
+                    "permasalahan": "",
+                    "solusi": "",
+                    "versi": 0,
+                },
+            ),
+            Check("delete", {}, default=405, anonymous=405),
         ),
     ),
     # --- quarterly entry
