@@ -161,7 +161,8 @@ def _refusal(exc: StepForbidden | StepRefused) -> HttpError:
 
 def _invalid(exc: StepInvalid) -> ValidationError:
     """422 in the API's one validation shape (``GalatValidasi``), naming the field."""
-    return ValidationError([{"loc": ("body", exc.field), "msg": str(exc), "type": "langkah"}])
+    message = str(exc).rstrip(".")  # the handler ends the sentence
+    return ValidationError([{"loc": ("body", exc.field), "msg": message, "type": "langkah"}])
 
 
 @router.get(
