@@ -35,7 +35,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 
 from tuntas.akun.models import Membership, Role
 from tuntas.akun.scope import Scope, pemda_readable
@@ -76,12 +76,13 @@ def reminder_text(
     today: dt.date,
     jpd_codes: list[str],
 ) -> str:
-    values = {
+    days = (deadline.due - today).days
+    values: dict[str, object] = {
         "pemda": pemda.name,
         "q": quarter,
         "y": year,
         "due": deadline.label,
-        "days": (deadline.due - today).days,
+        "days": days,
     }
     if kind == TERLAMBAT:
         text = (
@@ -101,9 +102,12 @@ def reminder_text(
         )
     else:
         text = (
-            gettext(
+            ngettext(
                 "Laporan SPM TW%(q)s %(y)s %(pemda)s belum dikirim. Batas waktu %(due)s, "
-                "%(days)s hari lagi."
+                "%(days)s hari lagi.",
+                "Laporan SPM TW%(q)s %(y)s %(pemda)s belum dikirim. Batas waktu %(due)s, "
+                "%(days)s hari lagi.",
+                days,
             )
             % values
         )

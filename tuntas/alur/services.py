@@ -240,7 +240,7 @@ def jpd_step(
         if report.status in LOCKED_REPORT:
             raise StepRefused(
                 gettext(
-                    "Laporan sudah %(status)s; gunakan \u201cbuka\u201d untuk membuka satu JPD dengan alasan."
+                    "Laporan sudah %(status)s; gunakan “buka” untuk membuka satu JPD dengan alasan."
                 )
                 % {"status": _status_label(report.status, ReportStatus)}
             )
@@ -413,9 +413,14 @@ def report_step(
         if not policy.is_receiver(scope, pemda):
             raise StepForbidden(
                 gettext(
-                    "Hanya penerima laporan (provinsi; pusat untuk laporan provinsi) yang dapat %(step)s."
+                    "Hanya penerima laporan (provinsi; pusat untuk laporan provinsi) yang dapat "
+                    "menerimanya."
                 )
-                % {"step": "menerima" if step == "terima" else "mengembalikan"}
+                if step == "terima"
+                else gettext(
+                    "Hanya penerima laporan (provinsi; pusat untuk laporan provinsi) yang dapat "
+                    "mengembalikannya."
+                )
             )
         if report.status != ReportStatus.DIKIRIM:
             raise StepRefused(
