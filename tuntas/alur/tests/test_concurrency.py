@@ -10,7 +10,8 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from tuntas.akun.scope import scope_for
 from tuntas.alur.models import JpdState
@@ -22,13 +23,17 @@ from tuntas.pendataan.services import EntryInput, entry_save, mutu_items_for
 
 YEAR, TW, K07 = 2025, 2, "1.02.K07"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="SQLite serialises writers database-wide; row locks are PostgreSQL's",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
 def bekasi() -> dict[str, Any]:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers database-wide; row locks are PostgreSQL's")
     from tuntas.katalog.reference import get_catalog
     from tuntas.katalog.services import catalog_sync
     from tuntas.testing import PersonaTestCase

@@ -17,9 +17,14 @@ AFTER = [("penerima", "0004_catatan_nama_berkas_tersegel")]
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_what_was_stored_in_clear(monkeypatch):
     monkeypatch.setenv(crypto.ENV_KEY, TEST_KEY)
+    from tuntas.katalog.models import Jpd
+    from tuntas.katalog.reference import get_catalog
+    from tuntas.katalog.services import catalog_sync
     from tuntas.organisasi.services import pemda_register
     from tuntas.testing import ensure_test_regions
 
+    if not Jpd.objects.exists():  # an earlier transactional test's flush emptied it
+        catalog_sync(catalog=get_catalog())
     ensure_test_regions()
     pemda_register(code="32.75")
     executor = MigrationExecutor(connection)
