@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tuntas.pengaturan",
     "tuntas.pendataan",
     "tuntas.alur",
+    "tuntas.perencanaan",
     "tuntas.dasbor",
     "tuntas.api",
     "tuntas.penerima",

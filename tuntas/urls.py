@@ -13,6 +13,7 @@ from tuntas.pendataan import views as pendataan
 from tuntas.pendataan import views_excel as pendataan_excel
 from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
+from tuntas.perencanaan import views as perencanaan
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
@@ -120,6 +121,8 @@ urlpatterns = [
         alur.flag_comment,
         name="alur-tanda",
     ),
+    # --- needs, cost and plan (perencanaan)
+    path("pemda/<str:kode>/perencanaan/<num:tahun>/", perencanaan.overview, name="perencanaan"),
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(

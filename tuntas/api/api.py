@@ -27,6 +27,7 @@ from tuntas.core.formatting import format_int_id
 from tuntas.dasbor.api import router as dasbor_router
 from tuntas.katalog.api import router as katalog_router
 from tuntas.pendataan.api import router as pendataan_router
+from tuntas.perencanaan.api import router as perencanaan_router
 
 
 class BearerToken(HttpBearer):
@@ -102,6 +103,7 @@ api.add_router("", dasbor_router)
 api.add_router("", katalog_router)
 api.add_router("", pendataan_router)
 api.add_router("", alur_router)
+api.add_router("", perencanaan_router)
 
 # django-ninja's own error bodies, in Indonesian and in the shapes the schema documents
 # (tuntas.core.api_schema): 422 {"detail", "galat": [{"lokasi", "pesan"}]}, 401 and 404

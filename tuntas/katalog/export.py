@@ -135,13 +135,20 @@ def _quantity(text: str) -> str:
     return format_decimal_id(value, max(0, -int(value.as_tuple().exponent)))
 
 
+def need_rule_text(basis: str, quantity: str | None, unit: str | None) -> str:
+    """A need rule as a phrase: ``90 per penerima``, ``2 per puskesmas``, ``tetap 5``,
+    ``sesuai kebutuhan`` (what pages and files show of the catalog's rule)."""
+    if basis == "sesuai_kebutuhan" or quantity is None:
+        return "sesuai kebutuhan"
+    if basis == "unit_layanan":
+        return f"{_quantity(quantity)} per {unit}"
+    if basis == "tetap":
+        return f"tetap {_quantity(quantity)}"
+    return f"{_quantity(quantity)} per penerima"
+
+
 def _need_text(need: dict[str, Any]) -> str:
-    if need["dasar"] == "sesuai_kebutuhan":
-        rule = "sesuai kebutuhan"
-    elif need["dasar"] == "unit_layanan":
-        rule = f"{_quantity(need['jumlah'])} per {need['unit']}"
-    else:
-        rule = f"{_quantity(need['jumlah'])} per penerima"
+    rule = need_rule_text(need["dasar"], need["jumlah"], need["unit"])
     if need["keterangan"] and need["keterangan"].lower() != rule:
         rule += f" ({need['keterangan']})"
     return rule + (f"; sumber: {need['sumber']}" if need["sumber"] else "")

@@ -23,6 +23,7 @@ from tuntas.perhitungan.engine import Band, Method, Precision
 
 M = TypeVar("M", bound=BaseModel)
 
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIRST_YEAR = 2019  # first year of SPM under PP 2/2018
 
@@ -30,7 +31,6 @@ URUSAN_CODE = re.compile(r"^1\.0[1-6]$")
 JPD_CODE = re.compile(r"^(1\.0[1-6])\.([PK])(\d{2})$")
 LEVELS = {"P": "provinsi", "K": "kabkota"}
 MUTU_KINDS = ("barang_jasa", "sdm")
-NEED_BASES = ("penerima", "unit_layanan", "sesuai_kebutuhan")
 INDICATOR_METHODS = ("rasio", "rata_rata_tahap")
 AGE_UNITS = ("tahun", "bulan", "hari")
 AGE_AT = ("akhir_tahun", "dalam_tahun")

@@ -85,7 +85,7 @@ class UrusanFile(Model):
 
 
 class NeedModel(Model):
-    dasar: Literal["penerima", "unit_layanan", "sesuai_kebutuhan"]
+    dasar: Literal["penerima", "unit_layanan", "tetap", "sesuai_kebutuhan"]
     jumlah: DecimalText | None = None
     unit: Text | None = None
     keterangan: Text | None = None

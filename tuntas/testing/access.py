@@ -390,6 +390,15 @@ SITE: dict[str, Route] = {
             ),
         ),
     ),
+    # --- needs, cost and plan (perencanaan)
+    "perencanaan": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "api:kebutuhan": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", every(200, A_READERS), anonymous=401),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),

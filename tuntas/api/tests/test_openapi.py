@@ -14,6 +14,7 @@ ISIAN = "/api/pemda/{kode}/isian/{tahun}/{tw}/{kode_jpd}"
 LAPORAN = "/api/pemda/{kode}/laporan/{tahun}/{tw}"
 LANGKAH_JPD = LAPORAN + "/jpd/{kode_jpd}/{aksi}"
 LANGKAH = LAPORAN + "/{aksi}"
+KEBUTUHAN = "/api/pemda/{kode}/kebutuhan/{tahun}"
 # a whole entry a sector system could send, at a version the entry never had (409 if it gets
 # that far)
 ISIAN_BODY = {"terlayani": 1, "mutu": [], "pagu": None, "realisasi": None, "permasalahan": "",
@@ -68,13 +69,15 @@ class OpenApiStatusTests(PersonaTestCase):
                 "aksi": "ajukan",
             },
             LANGKAH: {"kode": "32.75", "tahun": "2025", "tw": "2", "aksi": "setujui"},
+            KEBUTUHAN: {"kode": "32.75", "tahun": "2025"},
         }
         unreadable = {"/api/pemda/{kode}/dasbor": {"kode": "36.74"},
                       "/api/provinsi/{kode}/dasbor": {"kode": "36"},
                       "/api/nasional/dasbor": None,  # operator_kes is not pusat
                       "/api/katalog/{tahun}": {"tahun": "1990"},
                       ISIAN: {"kode": "36.74"}, LAPORAN: {"kode": "36.74"},
-                      LANGKAH_JPD: {"kode": "36.74"}, LANGKAH: {"kode": "36.74"}}  # fmt: skip
+                      LANGKAH_JPD: {"kode": "36.74"}, LANGKAH: {"kode": "36.74"},
+                      KEBUTUHAN: {"kode": "36.74"}}  # fmt: skip
         # 403: readable, not writable by operator_kes (a JPD of Dinas Pendidikan)
         forbidden = {ISIAN: {"kode_jpd": "1.01.K01"}, LANGKAH_JPD: {"kode_jpd": "1.01.K01"},
                      LANGKAH: {}}  # fmt: skip
