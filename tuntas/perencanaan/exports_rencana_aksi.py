@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tuntas.core.formatting import tanggal, waktu
 from tuntas.core.safe_write import TitleBlock
@@ -123,7 +124,7 @@ def action_plan_docx(pemda: Pemda, year: int, items: list[ActionItem]) -> bytes:
         title = title_block(pemda, year)
         rows = plan_rows(items)
         header = [
-            _("No"),
+            pgettext("nomor urut", "No"),
             _("Kegiatan"),
             _("Penanggung jawab"),
             _("JPD"),
