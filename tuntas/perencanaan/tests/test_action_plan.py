@@ -66,7 +66,7 @@ class ServiceTests(PersonaTestCase):
                          actor=None)  # fmt: skip
         self.assertEqual(self.order(), ["A", "C", "B"])
         action_item_move(pemda=self.pemda_a, year=YEAR, item_id=a.pk, direction="naik",
-                         actor=None)  # fmt: skip  (at the top: nothing moves)
+                         actor=None)  # fmt: skip
         self.assertEqual(self.order(), ["A", "C", "B"])
         action_item_delete(pemda=self.pemda_a, year=YEAR, item_id=b.pk, actor=None)
         self.assertEqual(self.order(), ["A", "C"])
@@ -132,7 +132,9 @@ class PageTests(PersonaTestCase):
         response = self.client.post(self.url("perencanaan-rencana-aksi-baru"), data)
         self.assertEqual(response.status_code, 302)
         item = ActionItem.objects.get()
-        self.assertEqual((item.jpd_id, item.opd, item.start), ("1.02.K01", kes, dt.date(YEAR, 2, 1)))
+        self.assertEqual(
+            (item.jpd_id, item.opd, item.start), ("1.02.K01", kes, dt.date(YEAR, 2, 1))
+        )
         # an end before the start: the form says so, nothing changes
         bad = {**data, "selesai": f"{YEAR}-01-01"}
         response = self.client.post(self.url("perencanaan-rencana-aksi-ubah", item.pk), bad)
@@ -153,7 +155,9 @@ class PageTests(PersonaTestCase):
         self.assertIn(reverse("perencanaan", args=["32.75", YEAR]), html)
         # an OPD's operator may not write the plan
         self.login("operator_kes")
-        self.assertEqual(self.client.post(self.url("perencanaan-rencana-aksi-baru"), data).status_code, 403)
+        self.assertEqual(
+            self.client.post(self.url("perencanaan-rencana-aksi-baru"), data).status_code, 403
+        )
         self.login("outsider")
         self.assertEqual(self.client.get(self.url("perencanaan-rencana-aksi")).status_code, 404)
 
@@ -177,8 +181,9 @@ class ExportTests(PersonaTestCase):
         action_item_create(
             pemda=cls.pemda_a,
             year=YEAR,
-            data=ActionData(activity="Teks\x01 dengan karakter kendali <b>dan</b> & tanda",
-                            note="=SUM(A1)"),  # fmt: skip
+            data=ActionData(
+                activity="Teks\x01 dengan karakter kendali <b>dan</b> & tanda", note="=SUM(A1)"
+            ),
             actor=None,
         )
 
@@ -228,10 +233,10 @@ class ExportTests(PersonaTestCase):
         self.pemda_a.is_demo = True
         text = " ".join(pdf_text(action_plan_pdf(self.pemda_a, YEAR, self.items())).split())
         self.assertIn("DATA CONTOH", text)
-        docx, _rows = docx_text(action_plan_docx(self.pemda_a, YEAR, self.items()))
+        docx, _none = docx_text(action_plan_docx(self.pemda_a, YEAR, self.items()))
         self.assertIn("DATA CONTOH", docx)
         self.pemda_a.is_demo = False
-        empty, rows = docx_text(action_plan_docx(self.pemda_a, YEAR - 1, []))
+        empty, _rows = docx_text(action_plan_docx(self.pemda_a, YEAR - 1, []))
         self.assertIn("belum berisi kegiatan", empty)
         self.assertIn("belum berisi kegiatan", pdf_text(action_plan_pdf(self.pemda_a, 2020, [])))
 
