@@ -319,6 +319,8 @@ def action_item_remove(request: HttpRequest, kode: str, tahun: int, aksi: int) -
 @require_POST
 def action_item_reorder(request: HttpRequest, kode: str, tahun: int, aksi: int) -> HttpResponse:
     pemda = _plan_writer(request, kode, tahun)
+    if action_item_get(pemda, tahun, aksi) is None:
+        raise Http404("Kegiatan tidak ditemukan")
     try:
         action_item_move(
             pemda=pemda,
