@@ -14,6 +14,7 @@ from tuntas.pendataan import views_excel as pendataan_excel
 from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
 from tuntas.perencanaan import views as perencanaan
+from tuntas.perencanaan import views_stages as perencanaan_tahap
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
@@ -123,6 +124,58 @@ urlpatterns = [
     ),
     # --- needs, cost and plan (perencanaan)
     path("pemda/<str:kode>/perencanaan/<num:tahun>/", perencanaan.overview, name="perencanaan"),
+    # the four stages, their documents and the action plan (tuntas/perencanaan/views_stages.py)
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tahap/",
+        perencanaan_tahap.stages_page,
+        name="perencanaan-tahap",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tahap/unggah/",
+        perencanaan_tahap.document_upload,
+        name="perencanaan-tahap-unggah",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tahap/dokumen/<num:dokumen>/",
+        perencanaan_tahap.document_download,
+        name="perencanaan-tahap-dokumen",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tahap/dokumen/<num:dokumen>/hapus/",
+        perencanaan_tahap.document_delete,
+        name="perencanaan-tahap-dokumen-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/",
+        perencanaan_tahap.action_plan_page,
+        name="perencanaan-rencana-aksi",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/baru/",
+        perencanaan_tahap.action_item_new,
+        name="perencanaan-rencana-aksi-baru",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/unduh.<slug:fmt>",
+        perencanaan_tahap.action_plan_download,
+        name="perencanaan-rencana-aksi-unduh",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/<num:aksi>/",
+        perencanaan_tahap.action_item_edit,
+        name="perencanaan-rencana-aksi-ubah",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/<num:aksi>/hapus/",
+        perencanaan_tahap.action_item_remove,
+        name="perencanaan-rencana-aksi-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/rencana-aksi/<num:aksi>/geser/",
+        perencanaan_tahap.action_item_reorder,
+        name="perencanaan-rencana-aksi-geser",
+    ),
+    # end the four stages and the action plan
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(

@@ -68,6 +68,10 @@ REFUSED_MEMBERS = ("operator_dik", "pimpinan_a")
 # who approves pemda A's report: its head, or its admin "atas nama"
 APPROVERS = ("admin_a", "pimpinan_a")
 HEALTH_API = {**PERIOD, "kode_jpd": "1.02.K07"}
+# the stage documents and the action plan (perencanaan): the SPM team and the admin write the
+# plan (and delete the fixture's document: its uploader and the admin); read-only roles
+PLAN_WRITERS = ("verifikator_tim", "admin_a")
+PLAN_READ_ONLY = ("pimpinan_a", "provinsi_jabar", "pusat")
 ADMIN_ONLY_403 = ("operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim",
                   "pimpinan_a", "provinsi_jabar", "pusat")  # fmt: skip
 
@@ -399,6 +403,63 @@ SITE: dict[str, Route] = {
             Check("post", {}, default=405, anonymous=405),
         ),
     ),
+    # --- the four stages, their documents and the action plan (perencanaan/views_stages.py)
+    "perencanaan-tahap": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    # members who enter data upload (an empty form: 400); read-only roles 403
+    "perencanaan-tahap-unggah": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(200, A_MEMBERS[:5]), **every(403, PLAN_READ_ONLY)}),
+            Check("post", {**every(400, A_MEMBERS[:5]), **every(403, PLAN_READ_ONLY)}),
+        ),
+    ),
+    "perencanaan-tahap-dokumen": Route(
+        {**K, "tahun": "2025", "dokumen": "{dokumen}"}, read_page(A_READERS)
+    ),
+    # the fixture's document is verifikator_tim's: the uploader or the admin delete it
+    "perencanaan-tahap-dokumen-hapus": Route(
+        {**K, "tahun": "2025", "dokumen": "{dokumen}"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(302, PLAN_WRITERS)}),
+        ),
+    ),
+    "perencanaan-rencana-aksi": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "perencanaan-rencana-aksi-unduh": Route(
+        {**K, "tahun": "2025", "fmt": "docx"}, read_page(A_READERS)
+    ),
+    "perencanaan-rencana-aksi-baru": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, PLAN_WRITERS)}),
+            Check("post", {**every(403, A_READERS), **every(400, PLAN_WRITERS)}),
+        ),
+    ),
+    "perencanaan-rencana-aksi-ubah": Route(
+        {**K, "tahun": "2025", "aksi": "{aksi}"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, PLAN_WRITERS)}),
+            Check("post", {**every(403, A_READERS), **every(400, PLAN_WRITERS)}),
+        ),
+    ),
+    "perencanaan-rencana-aksi-hapus": Route(
+        {**K, "tahun": "2025", "aksi": "{aksi}"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(302, PLAN_WRITERS)}),
+        ),
+    ),
+    "perencanaan-rencana-aksi-geser": Route(
+        {**K, "tahun": "2025", "aksi": "{aksi}"},
+        (
+            Check("get", {}, default=405),
+            Check(
+                "post",
+                {**every(403, A_READERS), **every(302, PLAN_WRITERS)},
+                data={"arah": "turun"},
+            ),
+        ),
+    ),
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),
@@ -487,7 +548,21 @@ def access_fixture(case: object) -> dict[str, str]:
     flag = FieldFlag.objects.create(
         pemda=pemda, jpd=Jpd.objects.get(code="1.02.K07"), year=2025, quarter=2, field="terlayani"
     )
+    # perencanaan: a stage document of verifikator_tim (a file under VAR_DIR/dokumen) and one
+    # activity of the 2025 action plan
+    from tuntas.perencanaan.action_plan import ActionData, action_item_create
+    from tuntas.perencanaan.stages import stage_document_store
+
+    dokumen = stage_document_store(
+        pemda=pemda, year=2025, stage=1, kind="sk_tim", title="SK Tim", jpd=None,
+        file_name="sk.pdf", chunks=[b"%PDF-1.4\n%%EOF\n"], actor=users["verifikator_tim"],
+    )  # fmt: skip
+    aksi = action_item_create(
+        pemda=pemda, year=2025, data=ActionData(activity="Rapat tim"), actor=None
+    )
     return {
+        "dokumen": str(dokumen.pk),
+        "aksi": str(aksi.pk),
         "flag": str(flag.pk),
         "report": str(report),
         "opd": str(opd.pk),
