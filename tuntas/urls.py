@@ -15,6 +15,7 @@ from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
 from tuntas.perencanaan import views as perencanaan
 from tuntas.perencanaan import views_stages as perencanaan_tahap
+from tuntas.perencanaan import views_budget as perencanaan_budget
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
@@ -176,6 +177,53 @@ urlpatterns = [
         name="perencanaan-rencana-aksi-geser",
     ),
     # end the four stages and the action plan
+    # plan and budget lines (tuntas/perencanaan/views_budget.py)
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/",
+        perencanaan_budget.budget_page,
+        name="anggaran",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/baru/",
+        perencanaan_budget.line_new,
+        name="anggaran-baris-baru",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/sipd.xlsx",
+        perencanaan_budget.sipd_download,
+        name="anggaran-sipd",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/<num:baris>/",
+        perencanaan_budget.line_edit,
+        name="anggaran-baris",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/<num:baris>/hapus/",
+        perencanaan_budget.line_delete,
+        name="anggaran-baris-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/anggaran/<num:baris>/realisasi/",
+        perencanaan_budget.line_realisation,
+        name="anggaran-realisasi",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/subkegiatan/",
+        perencanaan_budget.subkegiatan_page,
+        name="subkegiatan",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/subkegiatan/<num:sk>/hapus/",
+        perencanaan_budget.subkegiatan_remove,
+        name="subkegiatan-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<str:jpd>/rencana/",
+        perencanaan_budget.plan_page,
+        name="rencana",
+    ),
+    # end plan and budget lines
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(

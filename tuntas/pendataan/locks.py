@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from django.dispatch import Signal
@@ -95,4 +96,40 @@ def entry_notes(*, pemda: Pemda, jpd: Jpd, year: int, quarter: int) -> EntryNote
         notes = provider(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
         if notes is not None:
             return notes
+    return None
+
+
+# --- the budget lines' pagu and realisasi ------------------------------------------------------
+#
+# Where a JPD-year has budget lines (``tuntas.perencanaan``, a floor above), the quarterly
+# entry's pagu and realisasi are their sums, not typed: the planning app registers a provider
+# at start-up (``PerencanaanConfig.ready``) and ``entry_save`` takes its values; when lines or
+# their realisation change, it calls ``services.entry_budget_refresh`` for the stored entries.
+
+
+class BudgetProvider(Protocol):
+    def __call__(
+        self, *, pemda: Pemda, jpd: Jpd, year: int, quarter: int
+    ) -> tuple[Decimal, Decimal | None] | None: ...
+
+
+_budget_providers: list[BudgetProvider] = []
+
+
+def budget_provider_register(provider: BudgetProvider) -> Callable[[], None]:
+    """Add a provider (once); returns the function that removes it again."""
+    if provider not in _budget_providers:
+        _budget_providers.append(provider)
+    return lambda: _budget_providers.remove(provider) if provider in _budget_providers else None
+
+
+def budget_from_lines(
+    *, pemda: Pemda, jpd: Jpd, year: int, quarter: int
+) -> tuple[Decimal, Decimal | None] | None:
+    """``(pagu, realisasi)`` of a JPD-quarter from its budget lines (realisasi ``None`` while no
+    line has any), or ``None`` where the JPD-year has no lines (the values are typed)."""
+    for provider in _budget_providers:
+        values = provider(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+        if values is not None:
+            return values
     return None

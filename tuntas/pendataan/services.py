@@ -4,7 +4,7 @@ recomputes the stored results it affects."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,7 +18,7 @@ from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, ScoringMethod
 from tuntas.katalog.selectors import jpd_version_for_year
 from tuntas.organisasi.models import Pemda
-from tuntas.pendataan.locks import ensure_writable, entry_changed
+from tuntas.pendataan.locks import EntryLocked, budget_from_lines, ensure_writable, entry_changed
 from tuntas.pendataan.models import (
     AnnualTarget,
     MutuEntry,
@@ -26,7 +26,7 @@ from tuntas.pendataan.models import (
     QuarterResult,
     TargetRevision,
 )
-from tuntas.pendataan.values import entry_key, entry_values, value_changes
+from tuntas.pendataan.values import entry_key, entry_values, plain, value_changes
 from tuntas.perhitungan.engine import (
     JpdInput,
     Method,
@@ -265,11 +265,16 @@ def entry_save(
     expected_version: int,
     actor: User | None,
 ) -> QuarterEntry:
-    """Save a JPD-quarter if nobody saved it since ``expected_version`` was read."""
+    """Save a JPD-quarter if nobody saved it since ``expected_version`` was read. Where the
+    JPD-year has budget lines, pagu and realisasi are their sums (``locks.budget_from_lines``),
+    whatever was typed."""
     if jpd.level != pemda.level:
         raise DomainError(gettext("JPD ini bukan untuk tingkat pemerintahan daerah ini."))
     if quarter not in (1, 2, 3, 4):
         raise DomainError(gettext("Triwulan harus 1–4."))
+    budget = budget_from_lines(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+    if budget is not None:
+        data = replace(data, pagu=budget[0], realisasi=budget[1])
     target = target_get(pemda=pemda, jpd=jpd, year=year)
     sasaran = target.sasaran if target else None
     items = mutu_items_for(jpd=jpd, year=year)
@@ -363,6 +368,68 @@ def entry_with_target_save(
         expected_version=expected_version,
         actor=actor,
     )
+
+
+def _same_money(a: Decimal | None, b: Decimal | None) -> bool:
+    return (a is None) == (b is None) and (a is None or a == b)
+
+
+@transaction.atomic
+def entry_budget_refresh(
+    *, pemda: Pemda, jpd: Jpd, year: int, actor: User | None, quarter: int | None = None
+) -> list[int]:
+    """After a JPD-year's budget lines or their realisation changed: each stored entry of the
+    year whose pagu or realisasi differs from the lines' sums (``locks.budget_from_lines``)
+    takes them, with its audit row. ``quarter`` is the quarter whose realisation changed: if the
+    workflow locks it, :class:`~tuntas.pendataan.locks.EntryLocked` is raised with the lock's
+    message and the caller's transaction (the change) is undone. Another quarter that is locked
+    keeps the values it was reported with. Returns the quarters updated."""
+    if quarter is not None:
+        ensure_writable(pemda=pemda, jpd=jpd, year=year, quarter=quarter)
+    updated: list[int] = []
+    stored = QuarterEntry.objects.filter(pemda=pemda, jpd=jpd, year=year).order_by("quarter")
+    for q in stored.values_list("quarter", flat=True):
+        budget = budget_from_lines(pemda=pemda, jpd=jpd, year=year, quarter=q)
+        if budget is None:
+            continue
+        entry = QuarterEntry.objects.get(pemda=pemda, jpd=jpd, year=year, quarter=q)
+        if _same_money(entry.pagu, budget[0]) and _same_money(entry.realisasi, budget[1]):
+            continue
+        try:
+            ensure_writable(pemda=pemda, jpd=jpd, year=year, quarter=q)
+        except EntryLocked:
+            if q == quarter:
+                raise
+            continue
+        entry = QuarterEntry.objects.select_for_update().get(pk=entry.pk)
+        changes = [
+            {"kolom": name, "lama": plain(getattr(entry, name)), "baru": plain(value)}
+            for name, value in (("pagu", budget[0]), ("realisasi", budget[1]))
+            if not _same_money(getattr(entry, name), value)
+        ]
+        entry.pagu, entry.realisasi = budget
+        entry.version += 1
+        entry.updated_by = actor
+        entry.save()
+        audit_event_create(
+            action="isian.anggaran",
+            actor=actor,
+            pemda=pemda.code,
+            object_type="isian",
+            object_id=entry_key(pemda.code, year, q, jpd.code),
+            data={"perubahan": changes, "versi": entry.version, "sumber": "baris anggaran"},
+        )
+        entry_changed.send(
+            sender=QuarterEntry,
+            pemda=pemda,
+            jpd=jpd,
+            year=year,
+            quarter=q,
+            actor=actor,
+            changes=changes,
+        )
+        updated.append(q)
+    return updated
 
 
 def _store_entry_result(

@@ -15,7 +15,7 @@ from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.forms import EntryForm, TargetForm
-from tuntas.pendataan.locks import EntryNotes, entry_notes
+from tuntas.pendataan.locks import EntryNotes, budget_from_lines, entry_notes
 from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import (
     entry_get,
@@ -186,6 +186,8 @@ def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
                 for i in items
             ],
             **_preview(pemda, jpd_obj, form, items, sasaran),
+            # pagu and realisasi from the JPD-year's budget lines (None: typed in this form)
+            "dari_anggaran": budget_from_lines(pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw),
             # by-name registry counts offered as this quarter's numbers (None: no list)
             "registry": registry_counts(
                 pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw, target=sasaran

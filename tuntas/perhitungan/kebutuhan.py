@@ -117,3 +117,63 @@ def activity_cost(volumes: Iterable[Fraction | int], unit_price: Decimal) -> Dec
 def money_total(amounts: Iterable[Decimal | None]) -> Decimal:
     """The sum of the amounts that are known (exact)."""
     return sum((a for a in amounts if a is not None), Decimal(0))
+
+
+# --- planned budget against costed need (stage 3) -------------------------------------------
+#
+# The budget lines of a JPD are compared with the cost of its gap (``need_cost`` summed, with
+# the costed activities). The shortfall is what the budget leaves uncovered, in Rupiah. The
+# recipients left unserved follow from it under one stated assumption: a budget below the
+# costed need buys the same share of every costed item (nothing says which item a line pays
+# for). The recipients the gap stands for ("short") are counted from the per-recipient items:
+# an item with ``jumlah`` per recipient and a gap of ``g`` leaves ``g ÷ jumlah`` recipients
+# (rounded up) without it; a recipient is served only when every item is there, so the largest
+# count, at most the target. Where no costed item is per recipient (only per-unit or fixed
+# items, or activities) the whole target shares the provision. The unserved are that count
+# times the unfunded share of the cost, ``short × shortfall ÷ need_cost``, rounded **up** (a
+# recipient half funded is not served).
+
+
+def budget_shortfall(need_cost: Decimal, budget: Decimal) -> Decimal:
+    """What the budget leaves uncovered of the costed need: ``max(need − budget, 0)``, exact."""
+    if need_cost < 0 or budget < 0:
+        raise NeedRuleError("biaya dan anggaran tidak boleh negatif")
+    return max(need_cost - budget, Decimal(0))
+
+
+def recipients_short(
+    rows: Iterable[tuple[NeedRule | None, int | None]], sasaran: int | None
+) -> int | None:
+    """How many recipients the costed gap leaves without the full standard: over the items
+    given as ``(rule, gap)``, the largest ``gap ÷ jumlah`` (rounded up) of a per-recipient rule
+    with a positive ``jumlah``, at most ``sasaran``; ``None`` when no item is per recipient (the
+    whole target then shares the provision) or without a target."""
+    if sasaran is None:
+        return None
+    counts = [
+        min(ceil_whole(Fraction(gap) / rule.quantity), sasaran)
+        for rule, gap in rows
+        if rule is not None
+        and rule.basis == "penerima"
+        and rule.quantity is not None
+        and rule.quantity > 0
+        and gap is not None
+    ]
+    return max(counts) if counts else None
+
+
+def unserved_recipients(
+    *, sasaran: int | None, short: int | None, need_cost: Decimal, budget: Decimal
+) -> int | None:
+    """Recipients a budget below the costed need leaves unserved: ``short`` (the whole
+    ``sasaran`` when ``None``) × shortfall ÷ need cost, rounded up; 0 when the budget covers the
+    need; ``None`` without a target."""
+    if sasaran is None:
+        return None
+    if sasaran < 0:
+        raise NeedRuleError("sasaran tidak boleh negatif")
+    gap = budget_shortfall(need_cost, budget)
+    if gap == 0 or need_cost == 0:
+        return 0
+    base = sasaran if short is None else min(short, sasaran)
+    return ceil_whole(Fraction(base) * Fraction(gap) / Fraction(need_cost))

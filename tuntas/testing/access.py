@@ -72,6 +72,11 @@ HEALTH_API = {**PERIOD, "kode_jpd": "1.02.K07"}
 # plan (and delete the fixture's document: its uploader and the admin); read-only roles
 PLAN_WRITERS = ("verifikator_tim", "admin_a")
 PLAN_READ_ONLY = ("pimpinan_a", "provinsi_jabar", "pusat")
+# plan and budget lines: who writes every JPD of pemda A, who reads it only, who does not write
+# a health JPD
+PEMDA_WRITERS = ("verifikator_tim", "admin_a")
+READ_ONLY_A = ("pimpinan_a", "provinsi_jabar", "pusat")
+NOT_HEALTH = ("operator_dik", *READ_ONLY_A)
 ADMIN_ONLY_403 = ("operator_kes", "operator_dik", "verifikator_kes", "verifikator_tim",
                   "pimpinan_a", "provinsi_jabar", "pusat")  # fmt: skip
 
@@ -460,6 +465,60 @@ SITE: dict[str, Route] = {
             ),
         ),
     ),
+    # plan and budget lines (perencanaan/views_budget.py): the SPM team and admin write every
+    # JPD, an OPD its own (1.02.K07: Dinas Kesehatan); read-only roles 403, outsiders 404
+    "anggaran": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "anggaran-sipd": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "anggaran-baris-baru": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(200, A_MEMBERS[:5]), **every(403, READ_ONLY_A)}),
+            Check("post", {**every(400, A_MEMBERS[:5]), **every(403, READ_ONLY_A)}),
+        ),
+    ),
+    "anggaran-baris": Route(
+        {**K, "tahun": "2025", "baris": "{line}"},
+        (
+            Check("get", {**every(200, HEALTH_WRITERS), **every(403, NOT_HEALTH)}),
+            Check("post", {**every(400, HEALTH_WRITERS), **every(403, NOT_HEALTH)}),
+        ),
+    ),
+    "anggaran-baris-hapus": Route(
+        {**K, "tahun": "2025", "baris": "{line}"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(302, HEALTH_WRITERS), **every(403, NOT_HEALTH)}),
+        ),
+    ),
+    "anggaran-realisasi": Route(
+        {**K, "tahun": "2025", "baris": "{line}"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(400, HEALTH_WRITERS), **every(403, NOT_HEALTH)}),
+        ),
+    ),
+    "rencana": Route(
+        {**K, "jpd": "1.02.K07"},
+        (
+            Check("get", every(200, A_READERS)),
+            Check("post", {**every(302, HEALTH_WRITERS), **every(403, NOT_HEALTH)}),
+        ),
+    ),
+    "subkegiatan": Route(
+        K,
+        (
+            Check("get", every(200, A_READERS)),
+            Check("post", {**every(403, A_READERS), **every(400, PEMDA_WRITERS)}),
+        ),
+    ),
+    "subkegiatan-hapus": Route(
+        {**K, "sk": "{subkegiatan}"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(302, PEMDA_WRITERS)}),
+        ),
+    ),
+    # end plan and budget lines
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),
@@ -560,9 +619,21 @@ def access_fixture(case: object) -> dict[str, str]:
     aksi = action_item_create(
         pemda=pemda, year=2025, data=ActionData(activity="Rapat tim"), actor=None
     )
+    # plan and budget lines: a line of 1.02.K07 in 2025 on a code the region added, and an
+    # unused code of the region
+    from tuntas.perencanaan.models import BudgetLine, SubKegiatan
+
+    sub = SubKegiatan.objects.create(pemda=pemda, code="9.99.99.2.01.0001", name="Uji")
+    spare = SubKegiatan.objects.create(pemda=pemda, code="9.99.99.2.01.0002", name="Uji 2")
+    line = BudgetLine.objects.create(
+        pemda=pemda, jpd=Jpd.objects.get(code="1.02.K07"), year=2025, sub_kegiatan=sub,
+        amount=1000000,
+    )  # fmt: skip
     return {
         "dokumen": str(dokumen.pk),
         "aksi": str(aksi.pk),
+        "line": str(line.pk),
+        "subkegiatan": str(spare.pk),
         "flag": str(flag.pk),
         "report": str(report),
         "opd": str(opd.pk),

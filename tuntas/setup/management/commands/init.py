@@ -14,6 +14,7 @@ from tuntas.katalog.reference import CatalogError, load_catalog
 from tuntas.katalog.services import catalog_sync
 from tuntas.pendataan.services import results_recompute_stale
 from tuntas.penerima.crypto import data_key_ensure
+from tuntas.perencanaan.nomenclature import NomenclatureError, subkegiatan_national_sync
 from tuntas.wilayah.loader import RegionDataError
 from tuntas.wilayah.services import region_load_all
 
@@ -58,6 +59,12 @@ class Command(BaseCommand):
             f"{counts['item_mutu']} item mutu, {counts['metode']} metode penilaian "
             f"({time.perf_counter() - start:.1f} detik)"
         )
+        # tuntas.perencanaan: the sub-kegiatan codes Tuntas ships (data/subkegiatan.yaml)
+        try:
+            sub = subkegiatan_national_sync()
+        except NomenclatureError as exc:
+            raise CommandError(f"Data sub-kegiatan tidak sah: {exc}") from exc
+        self.stdout.write(f"Sub-kegiatan: {sub['jumlah']} kode ({sub['baru']} baru)")
         # stored results computed with a method whose data changed (or before an upgrade)
         recomputed = results_recompute_stale()
         if recomputed:
