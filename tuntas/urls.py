@@ -14,8 +14,8 @@ from tuntas.pendataan import views_excel as pendataan_excel
 from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
 from tuntas.perencanaan import views as perencanaan
-from tuntas.perencanaan import views_stages as perencanaan_tahap
 from tuntas.perencanaan import views_budget as perencanaan_budget
+from tuntas.perencanaan import views_stages as perencanaan_tahap
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
