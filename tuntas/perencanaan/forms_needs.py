@@ -53,8 +53,16 @@ class UnitForm(forms.Form):
 
 
 class UnitActiveForm(forms.Form):
-    id = forms.IntegerField(min_value=1, max_value=2**62)
-    aktif = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1")
+    """``ubah=<id>:0`` deactivates a unit, ``<id>:1`` activates it (one button per row of one
+    form on the page)."""
+
+    ubah = forms.RegexField(regex=r"^\d{1,18}:[01]$")
+
+    def unit_id(self) -> int:
+        return int(self.cleaned_data["ubah"].split(":")[0])
+
+    def active(self) -> bool:
+        return bool(self.cleaned_data["ubah"].endswith(":1"))
 
 
 class UploadForm(forms.Form):

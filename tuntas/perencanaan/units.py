@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext
 
 from tuntas.core.errors import DomainError
@@ -175,39 +176,72 @@ def kecamatan_code_normalise(value: str) -> str:
     return text
 
 
+UNITS_PER_PAGE = 100
+
+
 @dataclass
 class UnitOverview:
-    units: list[ServiceUnit]
+    units: list[ServiceUnit]  # the page shown (of the filtered units)
     kecamatan: dict[str, str]  # code → name
     counts: dict[str, int]  # active units per kind
     inactive: int
+    matrix: list[tuple[str, str, list[int]]]  # kecamatan code, name, active units per kind
+    total: int  # filtered units
+    page: int
+    pages: int
     by_kind: list[tuple[str, list[ServiceUnit]]] = field(default_factory=list)
 
 
-def units_overview(pemda: Pemda, *, kind: str = "", kecamatan: str = "") -> UnitOverview:
-    """Every service unit of the pemda (optionally of one kind or kecamatan), grouped by kind,
-    with the count of active units per kind (over all units, whatever the filter)."""
-    units = list(ServiceUnit.objects.filter(pemda=pemda).order_by("kind", "kecamatan", "name"))
+def units_overview(
+    pemda: Pemda, *, kind: str = "", kecamatan: str = "", page: int = 1
+) -> UnitOverview:
+    """The pemda's service units: active ones counted per kind and per kecamatan × kind (over
+    all units, whatever the filter), and one page of the units of a kind and/or kecamatan,
+    grouped by kind. A fixed number of queries; the page at most :data:`UNITS_PER_PAGE`
+    rows, so a kabupaten with hundreds of posyandu stays a light page."""
     counts: dict[str, int] = defaultdict(int)
+    cells: dict[tuple[str, str], int] = defaultdict(int)
     inactive = 0
-    for u in units:
-        if u.active:
-            counts[u.kind] += 1
+    for unit_kind, area, active, n in (
+        ServiceUnit.objects.filter(pemda=pemda)
+        .values_list("kind", "kecamatan", "active")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if active:
+            counts[unit_kind] += n
+            cells[(area, unit_kind)] += n
         else:
-            inactive += 1
-    shown = [
-        u
-        for u in units
-        if (not kind or u.kind == kind) and (not kecamatan or u.kecamatan == kecamatan)
-    ]
+            inactive += n
+    names = {r.code: r.name for r in kecamatan_of(pemda)}
+    kinds = sorted(counts)
+    areas = sorted({area for area, _k in cells})
+    matrix = [(a, names.get(a, a), [cells.get((a, k), 0) for k in kinds]) for a in areas]
+    query = ServiceUnit.objects.filter(pemda=pemda)
+    if kind:
+        query = query.filter(kind=kind)
+    if kecamatan:
+        query = query.filter(kecamatan=kecamatan)
+    total = query.count()
+    pages = max(1, -(-total // UNITS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = list(
+        query.order_by("kind", "kecamatan", "name")[
+            (page - 1) * UNITS_PER_PAGE : page * UNITS_PER_PAGE
+        ]
+    )
     grouped: dict[str, list[ServiceUnit]] = defaultdict(list)
     for u in shown:
         grouped[u.kind].append(u)
     return UnitOverview(
         units=shown,
-        kecamatan={r.code: r.name for r in kecamatan_of(pemda)},
-        counts=dict(sorted(counts.items())),
+        kecamatan=names,
+        counts={k: counts[k] for k in kinds},
         inactive=inactive,
+        matrix=matrix,
+        total=total,
+        page=page,
+        pages=pages,
         by_kind=sorted(grouped.items()),
     )
 

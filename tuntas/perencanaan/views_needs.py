@@ -71,7 +71,11 @@ def _units_page(
     can_write = request_scope(request).can_write_jpd(pemda, None)
     kind = request.GET.get("jenis", "")[:40]
     kecamatan = request.GET.get("kecamatan", "")[:13]
-    overview = units_overview(pemda, kind=kind, kecamatan=kecamatan)
+    try:
+        page = int(request.GET.get("halaman", "1")[:6])
+    except ValueError:
+        page = 1
+    overview = units_overview(pemda, kind=kind, kecamatan=kecamatan, page=page)
     regions = kecamatan_of(pemda)
     editing = None
     if form is None and can_write:
@@ -108,6 +112,7 @@ def _units_page(
             "kinds": sorted(set(KIND_SUGGESTIONS) | set(overview.counts)),
             "error": error,
             "tahun_ini": date.today().year,
+            "page_numbers": range(1, overview.pages + 1),
         },
         status=status,
     )
@@ -158,8 +163,8 @@ def unit_active(request: HttpRequest, kode: str) -> HttpResponse:
     try:
         unit = service_unit_active_set(
             pemda=pemda,
-            unit_id=form.cleaned_data["id"],
-            active=form.cleaned_data["aktif"],
+            unit_id=form.unit_id(),
+            active=form.active(),
             actor=request.user,  # type: ignore[arg-type]
         )
     except DomainError as exc:

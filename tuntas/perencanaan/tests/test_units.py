@@ -82,6 +82,26 @@ class UnitPageTests(UnitTestCase):
         self.login("outsider")
         self.assertEqual(self.client.get(LIST).status_code, 404)
 
+    def test_many_units_paged_and_counted_per_kecamatan(self):
+        ServiceUnit.objects.bulk_create(
+            ServiceUnit(pemda=self.pemda_a, kind="posyandu", name=f"Posyandu {n:03d}",
+                        kecamatan="32.75.01" if n < 90 else "32.75.02")
+            for n in range(130)
+        )  # fmt: skip
+        self.login("admin_a")
+        first = self.client.get(LIST)
+        self.assertEqual(first.content.count(b"<tr data-unit="), 100)
+        self.assertLess(len(first.content), 100_000)  # a light page
+        self.assertContains(first, 'data-jenis="posyandu">130<', html=False)
+        matrix = first.context["overview"].matrix
+        self.assertEqual([(code, n) for code, _name, n in matrix],
+                         [("32.75.01", [90]), ("32.75.02", [40])])  # fmt: skip
+        second = self.client.get(LIST + "?halaman=2")
+        self.assertEqual(second.content.count(b"<tr data-unit="), 30)
+        self.assertContains(second, "Posyandu 129")
+        only = self.client.get(LIST + "?kecamatan=32.75.02")
+        self.assertEqual(only.content.count(b"<tr data-unit="), 40)
+
     def test_add_edit_and_deactivate(self):
         self.login("verifikator_tim")
         answer = self.client.post(SAVE, {"jenis": " Puskesmas ", "nama": "PKM  Bekasi Jaya",
@@ -114,10 +134,10 @@ class UnitPageTests(UnitTestCase):
             changed.data["perubahan"],
         )
         # deactivate, then activate
-        self.assertRedirects(self.client.post(ACTIVE, {"id": unit.pk, "aktif": "0"}), LIST)
+        self.assertRedirects(self.client.post(ACTIVE, {"ubah": f"{unit.pk}:0"}), LIST)
         unit.refresh_from_db()
         self.assertFalse(unit.active)
-        self.client.post(ACTIVE, {"id": unit.pk, "aktif": "1"})
+        self.client.post(ACTIVE, {"ubah": f"{unit.pk}:1"})
         unit.refresh_from_db()
         self.assertTrue(unit.active)
         self.assertEqual(
@@ -137,7 +157,7 @@ class UnitPageTests(UnitTestCase):
         self.assertEqual(self.client.post(SAVE, data).status_code, 404)
         # pemda A's admin cannot reach pemda B's unit by its number
         self.login("admin_a")
-        self.assertEqual(self.client.post(ACTIVE, {"id": unit_b.pk, "aktif": "0"}).status_code, 404)
+        self.assertEqual(self.client.post(ACTIVE, {"ubah": f"{unit_b.pk}:0"}).status_code, 404)
         self.assertEqual(
             self.client.post(SAVE, {**data, "id": unit_b.pk}).status_code, 404
         )  # fmt: skip
