@@ -16,6 +16,7 @@ from tuntas.pengaturan import views as pengaturan
 from tuntas.perencanaan import views as perencanaan
 from tuntas.perencanaan import views_budget as perencanaan_budget
 from tuntas.perencanaan import views_stages as perencanaan_tahap
+from tuntas.perencanaan import views_needs as perencanaan_needs
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
@@ -224,6 +225,61 @@ urlpatterns = [
         name="rencana",
     ),
     # end plan and budget lines
+    # service units and needs (stage 2) — tuntas/perencanaan/views_needs.py
+    path(
+        "pemda/<str:kode>/perencanaan/unit/", perencanaan_needs.unit_list, name="perencanaan-unit"
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/unit/simpan/",
+        perencanaan_needs.unit_save,
+        name="perencanaan-unit-simpan",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/unit/aktif/",
+        perencanaan_needs.unit_active,
+        name="perencanaan-unit-aktif",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/unit/impor/",
+        perencanaan_needs.unit_import,
+        name="perencanaan-unit-impor",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/unit/templat/",
+        perencanaan_needs.unit_template,
+        name="perencanaan-unit-templat",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tersedia/impor/",
+        perencanaan_needs.available_import,
+        name="perencanaan-tersedia-impor",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/tersedia/templat/",
+        perencanaan_needs.available_template,
+        name="perencanaan-tersedia-templat",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kebutuhan/",
+        perencanaan_needs.needs_page,
+        name="perencanaan-kebutuhan",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kebutuhan/bawa/",
+        perencanaan_needs.needs_carry,
+        name="perencanaan-bawa",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kebutuhan/lokal/",
+        perencanaan_needs.local_save,
+        name="perencanaan-lokal",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kebutuhan/lokal/hapus/",
+        perencanaan_needs.local_delete,
+        name="perencanaan-lokal-hapus",
+    ),
+    # end service units and needs
     path("pemda/<str:kode>/pengaturan/", pengaturan.overview, name="pengaturan"),
     path("pemda/<str:kode>/pengaturan/opd/", pengaturan.opd_list, name="pengaturan-opd"),
     path(

@@ -519,6 +519,76 @@ SITE: dict[str, Route] = {
         ),
     ),
     # end plan and budget lines
+    # --- service units and needs (stage 2): units are written by the SPM team and admin
+    # (verifikator_tim, admin_a; 403 for the other members, the province and pusat), a JPD's
+    # needs by its OPD too (HEALTH_WRITERS); empty forms reach validation (400)
+    "perencanaan-unit": Route(K, read_page(A_READERS)),
+    "perencanaan-unit-templat": Route(K, read_page(A_READERS)),
+    "perencanaan-unit-simpan": Route(
+        K,
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), "verifikator_tim": 400, "admin_a": 400}),
+        ),
+    ),
+    "perencanaan-unit-aktif": Route(
+        K,
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), "verifikator_tim": 400, "admin_a": 400}),
+        ),
+    ),
+    "perencanaan-unit-impor": Route(
+        K,
+        (
+            Check("get", {**every(403, A_READERS), "verifikator_tim": 200, "admin_a": 200}),
+            Check("post", {**every(403, A_READERS), "verifikator_tim": 400, "admin_a": 400}),
+        ),
+    ),
+    "perencanaan-kebutuhan": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", every(200, A_READERS)),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    # nothing to carry from last year: back to the page with a message (302)
+    "perencanaan-bawa": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(302, HEALTH_WRITERS)}),
+        ),
+    ),
+    "perencanaan-lokal": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    "perencanaan-lokal-hapus": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    # the year's import of available quantities: whoever may write some JPD of pemda A
+    "perencanaan-tersedia-impor": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, A_MEMBERS[:5])}),
+            Check("post", {**every(403, A_READERS), **every(400, A_MEMBERS[:5])}),
+        ),
+    ),
+    "perencanaan-tersedia-templat": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, A_MEMBERS[:5])}),
+            Check("post", {}, default=405),
+        ),
+    ),
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),
