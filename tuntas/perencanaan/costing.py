@@ -181,7 +181,7 @@ def activity_cost_save(
     before: dict[str, str] | None = None
     if activity_id is not None:
         activity = (
-            ActivityCost.objects.select_for_update()
+            ActivityCost.objects.select_for_update(of=("self",))
             .select_related("price")
             .filter(pemda=pemda, jpd=jpd, year=year, pk=activity_id)
             .first()

@@ -666,7 +666,9 @@ def need_prices_set(
     catalog = {m.code for m in version.mutu_items.all()} if version else set()
     stored = {
         (n.mutu_code or f"L{n.pk}"): n
-        for n in NeedItem.objects.select_for_update().filter(pemda=pemda, jpd=jpd, year=year)
+        for n in NeedItem.objects.select_for_update(of=("self",))
+        .select_related("price")
+        .filter(pemda=pemda, jpd=jpd, year=year)
     }
     prices = price_items_by_code(pemda, year, (c.price_code for c in choices.values()))
     problems = []
