@@ -15,8 +15,9 @@ from tuntas.penerima import views as penerima
 from tuntas.pengaturan import views as pengaturan
 from tuntas.perencanaan import views as perencanaan
 from tuntas.perencanaan import views_budget as perencanaan_budget
-from tuntas.perencanaan import views_stages as perencanaan_tahap
+from tuntas.perencanaan import views_cost as perencanaan_biaya
 from tuntas.perencanaan import views_needs as perencanaan_needs
+from tuntas.perencanaan import views_stages as perencanaan_tahap
 
 # every number in an address: at most 18 digits, so a longer one is no route (404) instead of
 # a database overflow (tuntas.core.converters)
@@ -126,6 +127,59 @@ urlpatterns = [
     ),
     # --- needs, cost and plan (perencanaan)
     path("pemda/<str:kode>/perencanaan/<num:tahun>/", perencanaan.overview, name="perencanaan"),
+    # price list (SSH), prices of needs, activity costing, totals (tuntas/perencanaan/views_cost.py);
+    # before any "perencanaan/<tahun>/<jpd>/" route so that "harga" and "biaya" are no JPD
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/harga/",
+        perencanaan_biaya.price_list,
+        name="perencanaan-harga",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/harga/simpan/",
+        perencanaan_biaya.price_save,
+        name="perencanaan-harga-simpan",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/harga/hapus/",
+        perencanaan_biaya.price_delete,
+        name="perencanaan-harga-hapus",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/harga/unggah/",
+        perencanaan_biaya.price_upload,
+        name="perencanaan-harga-unggah",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/harga/templat.xlsx",
+        perencanaan_biaya.price_template,
+        name="perencanaan-harga-templat",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/biaya/",
+        perencanaan_biaya.totals,
+        name="perencanaan-biaya",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/biaya/unduh.xlsx",
+        perencanaan_biaya.totals_download,
+        name="perencanaan-biaya-unduh",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/harga-item/",
+        perencanaan_biaya.need_prices,
+        name="perencanaan-harga-item",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kegiatan/",
+        perencanaan_biaya.activities,
+        name="perencanaan-kegiatan",
+    ),
+    path(
+        "pemda/<str:kode>/perencanaan/<num:tahun>/<str:jpd>/kegiatan/hapus/",
+        perencanaan_biaya.activity_delete,
+        name="perencanaan-kegiatan-hapus",
+    ),
+    # end price list, prices of needs, activity costing, totals
     # the four stages, their documents and the action plan (tuntas/perencanaan/views_stages.py)
     path(
         "pemda/<str:kode>/perencanaan/<num:tahun>/tahap/",

@@ -589,6 +589,56 @@ SITE: dict[str, Route] = {
             Check("post", {}, default=405),
         ),
     ),
+    # price list (SSH): the SPM team and admin pemda write it; prices of a JPD's needs and its
+    # activities: its OPD too (1.02.K07: Dinas Kesehatan); every reader sees them. An empty
+    # form reaches validation (400); read-only roles 403
+    "perencanaan-harga": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "perencanaan-harga-templat": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "perencanaan-harga-simpan": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(400, ("verifikator_tim", "admin_a"))}),
+        ),
+    ),
+    "perencanaan-harga-hapus": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(400, ("verifikator_tim", "admin_a"))}),
+        ),
+    ),
+    "perencanaan-harga-unggah": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, ("verifikator_tim", "admin_a"))}),
+            Check("post", {**every(403, A_READERS), **every(400, ("verifikator_tim", "admin_a"))}),
+        ),
+    ),
+    "perencanaan-harga-item": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", every(200, A_READERS)),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    "perencanaan-kegiatan": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", every(200, A_READERS)),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    "perencanaan-kegiatan-hapus": Route(
+        {**K, "tahun": "2025", "jpd": "1.02.K07"},
+        (
+            Check("get", {}, default=405),
+            Check("post", {**every(403, A_READERS), **every(400, HEALTH_WRITERS)}),
+        ),
+    ),
+    "perencanaan-biaya": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    "perencanaan-biaya-unduh": Route({**K, "tahun": "2025"}, read_page(A_READERS)),
+    # end price list, prices of needs, activity costing, totals
     # --- settings (admin_pemda)
     "pengaturan": Route(K, admin_form(200, 405)),
     "pengaturan-opd": Route(K, admin_form(200, 400)),
