@@ -30,11 +30,14 @@ from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda, PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.seed import demo_data_seed, demo_periods, demo_region_codes
+from tuntas.perencanaan.seed import demo_plan_seed
 from tuntas.wilayah.models import Region
 
 PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 HOME_PEMDA = "32.75"  # Kota Bekasi: where the pemda logins work
 HOME_PROVINCE = "32"  # Jawa Barat: the provinsi login
+# the regions of the source documents get a costed plan (stages 2–4)
+PLAN_PEMDA = ("32.75", "36.74")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class Command(BaseCommand):
             pemda_list=[p for p in seeded if p.is_demo], periods=periods, home=bekasi, users=users
         )
         reminders = reminders_send(today=local_today(bekasi))
+        plan_year = periods[-1][0]
+        plan_pemda = [p for p in seeded if p.is_demo and p.code in PLAN_PEMDA]
+        plan = demo_plan_seed(pemda_list=plan_pemda, year=plan_year)
 
         url = options["alamat"].rstrip("/") + "/"
         first, last = periods[0], periods[-1]
@@ -142,6 +148,9 @@ class Command(BaseCommand):
             f"({seconds:.1f} detik).",
             f"  alur persetujuan: {chain.reports} laporan triwulan (terkirim/diterima), "
             f"{chain.jpd} JPD terverifikasi; {reminders} pengingat batas waktu baru.",
+            f"  perencanaan {plan_year}: {plan.pemda} pemda ({', '.join(p.name for p in plan_pemda)})"
+            f" dengan unit layanan ({plan.units} baru), kebutuhan, standar satuan harga, biaya,"
+            " rencana lima tahun, baris anggaran, status empat tahap dan rencana aksi.",
         ]
         for code in report.not_demo:
             lines.append(
