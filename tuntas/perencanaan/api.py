@@ -31,6 +31,7 @@ class JpdKebutuhanOut(Schema):
     sasaran: int | None
     sumber_sasaran: str
     item: list[ItemKebutuhanOut]
+    biaya_kegiatan: str | None
     biaya: str | None
 
 

@@ -225,7 +225,8 @@ def _money(value: Decimal | None) -> str | None:
 def needs_document(pemda: Pemda, year: int, jpd_code: str | None = None) -> dict[str, object]:
     """The needs as ``tuntas kebutuhan --json`` and ``GET /api/pemda/{kode}/kebutuhan/{tahun}``
     give them: quantities as integers, money as strings of whole Rupiah (``null`` where no
-    price is linked); a local item's ``kode`` is ``L`` and its number."""
+    price is linked); a local item's ``kode`` is ``L`` and its number. A JPD's ``biaya`` is the
+    cost of its items' shortfall plus its costed activities (``biaya_kegiatan``)."""
     jpds = []
     for needs in pemda_needs(pemda, year, jpd_code):
         jpds.append(
@@ -247,6 +248,8 @@ def needs_document(pemda: Pemda, year: int, jpd_code: str | None = None) -> dict
                     }
                     for r in needs.rows
                 ],
+                # the costed activities (home visits, outreach, ...): part of "biaya"
+                "biaya_kegiatan": _money(money_total(c for _, c in needs.activity_rows)),
                 "biaya": _money(needs.cost),
             }
         )
