@@ -556,6 +556,9 @@ def demo_needs_seed(*, pemda: Pemda, year: int) -> int:
                 required = stated = (
                     stored.stated_required
                     if stored and stored.stated_required is not None
+                    # staff ("orang"): one per 500 recipients; goods: one per recipient
+                    else max(1, -(-needs.sasaran // 500))
+                    if needs.sasaran is not None and row.unit == "orang"
                     else needs.sasaran
                 )
             if required is None:
