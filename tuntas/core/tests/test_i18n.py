@@ -92,11 +92,20 @@ class CatalogTests(SimpleTestCase):
             compiled = gettext.GNUTranslations(handle)
         stale = []
         for message in entries(self.catalog):
+            context = message.context
             if isinstance(message.id, str):
-                got = [compiled.gettext(message.id)]
+                got = [
+                    compiled.pgettext(context, message.id)
+                    if context
+                    else compiled.gettext(message.id)
+                ]
             else:
                 one, many = message.id[0], message.id[1]
-                got = [compiled.ngettext(one, many, 1), compiled.ngettext(one, many, 2)]
+                got = (
+                    [compiled.npgettext(context, one, many, n) for n in (1, 2)]
+                    if context
+                    else [compiled.ngettext(one, many, n) for n in (1, 2)]
+                )
             if got != translations(message):
                 stale.append(singular(message))
         self.assertEqual(stale, [], "django.mo is out of date: run compilemessages -l en")
