@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
@@ -24,9 +24,7 @@ from tuntas.alur.services import (
     report_step,
 )
 from tuntas.core.api_schema import Galat, GalatValidasi
-from tuntas.katalog.models import Jpd
-from tuntas.organisasi.models import Pemda
-from tuntas.pendataan.selectors import jpd_get_for_pemda, year_choices
+from tuntas.pendataan.lookups import jpd_or_404, period_or_404
 
 router = Router(tags=["Alur persetujuan"])
 
@@ -106,18 +104,6 @@ class LangkahLaporan(StrEnum):
 ERRORS = {401: Galat, 403: Galat, 404: Galat, 409: Galat, 422: GalatValidasi}
 
 
-def _period(tahun: int, tw: int) -> None:
-    if tw not in (1, 2, 3, 4) or tahun not in year_choices():
-        raise Http404("periode tidak dikenal")
-
-
-def _jpd(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code)
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
-
-
 def laporan_out(board: ReportBoard) -> LaporanOut:
     r = board.report
     return LaporanOut(
@@ -175,7 +161,7 @@ def laporan_status(request: HttpRequest, kode: str, tahun: int, tw: int) -> Lapo
     """Status laporan pemda untuk satu triwulan, status setiap JPD (siapa yang memegangnya,
     alasan pengembalian) dan riwayat setiap langkah persetujuan."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     return laporan_out(report_board(request_scope(request), pemda, tahun, tw))
 
 
@@ -199,8 +185,8 @@ def laporan_jpd_langkah(
     ...), `buka` (membuka satu JPD yang terkunci; `alasan` wajib: tim SPM sebelum laporan
     dikirim, penerima laporan sesudahnya). Jawaban: status laporan sesudah langkah."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd = _jpd(pemda, kode_jpd)
+    period_or_404(tahun, tw)
+    jpd = jpd_or_404(pemda, kode_jpd)
     body = data or LangkahJpdIn()
     scope = request_scope(request)
     try:
@@ -241,9 +227,9 @@ def laporan_langkah(
     ke pusat), `terima` dan `kembalikan` (penerima laporan; `alasan` wajib, `tanda` opsional
     mengembalikan JPD tertentu ke OPD-nya)."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     body = data or LangkahLaporanIn()
-    points = [(_jpd(pemda, t.jpd), t.isian) for t in body.tanda]
+    points = [(jpd_or_404(pemda, t.jpd), t.isian) for t in body.tanda]
     scope = request_scope(request)
     try:
         report_step(

@@ -32,7 +32,7 @@ from tuntas.pendataan.locks import EntryNotes, FlagNote
 from tuntas.pendataan.models import AnnualTarget, QuarterEntry
 from tuntas.pendataan.selectors import entry_snapshots
 from tuntas.pendataan.services import mutu_items_for
-from tuntas.pendataan.values import entry_key, field_labels
+from tuntas.pendataan.values import entry_key, field_labels, values_differ
 from tuntas.wilayah.models import Region
 
 STEP_NAMES = {
@@ -151,7 +151,7 @@ def diff(
     out = []
     for key in dict.fromkeys(keys):
         old, new = before.get(key), after.get(key)
-        if (old or None) != (new or None) or (old == 0) != (new == 0):
+        if values_differ(old, new):
             out.append(Change(key, labels.get(key, key), old, new))
     return out
 

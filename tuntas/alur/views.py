@@ -33,31 +33,18 @@ from tuntas.alur.services import (
     jpd_step,
     report_step,
 )
-from tuntas.katalog.models import Jpd
-from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
+from tuntas.pendataan.lookups import jpd_or_404, period_or_404
 from tuntas.pendataan.selectors import entry_snapshots, jpd_get_for_pemda, year_choices
 from tuntas.pendataan.services import mutu_items_for
 from tuntas.pendataan.values import field_labels
-
-
-def _period(year: int, quarter: int) -> None:
-    if quarter not in (1, 2, 3, 4) or year not in year_choices():
-        raise Http404("Periode tidak dikenal")
-
-
-def _jpd_or_404(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code)
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
 
 
 @login_required
 @require_safe
 def report_page(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     board = report_board(request_scope(request), pemda, tahun, tw)
     return render(
         request,
@@ -82,7 +69,7 @@ def _refused(request: HttpRequest, exc: Exception) -> None:
 @require_POST
 def report_action(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     step = request.POST.get("aksi", "")
     points = []
     for value in request.POST.getlist("tanda"):  # "<kode JPD>" or "<kode JPD>|<isian>"
@@ -118,8 +105,8 @@ def report_action(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpR
 @require_safe
 def jpd_page(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    period_or_404(tahun, tw)
+    jpd_obj = jpd_or_404(pemda, jpd)
     scope = request_scope(request)
     state = jpd_state_get(pemda, jpd_obj, tahun, tw)
     report = report_state_get(pemda, tahun, tw)
@@ -151,8 +138,8 @@ def jpd_page(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> 
 @require_POST
 def jpd_action(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    period_or_404(tahun, tw)
+    jpd_obj = jpd_or_404(pemda, jpd)
     try:
         state = jpd_step(
             scope=request_scope(request),
@@ -183,7 +170,7 @@ def jpd_action(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -
 @require_POST
 def flag_comment(request: HttpRequest, kode: str, tahun: int, tw: int, tanda: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     flag = flag_get(pemda, tanda)
     if flag is None or flag.year != tahun or flag.quarter != tw:
         raise Http404("Tanda isian tidak ditemukan")
@@ -208,7 +195,7 @@ def flag_comment(request: HttpRequest, kode: str, tahun: int, tw: int, tanda: in
 def audit_download(request: HttpRequest, kode: str, tahun: int, tw: int) -> FileResponse:
     """Every audited change of the quarter as XLSX (readers of the pemda)."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     return FileResponse(
         audit_xlsx(pemda, tahun, tw),
         as_attachment=True,

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, Strict, WithJsonSchema
@@ -28,12 +28,11 @@ from tuntas.katalog.models import Jpd, MutuItem
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.locks import EntryLocked
+from tuntas.pendataan.lookups import jpd_or_404, period_or_404
 from tuntas.pendataan.selectors import (
     entry_get,
     entry_mutu_values,
-    jpd_get_for_pemda,
     jpd_shown,
-    year_choices,
 )
 from tuntas.pendataan.services import (
     EntryConflict,
@@ -175,18 +174,6 @@ BODY: tuple[str, ...] = ("body", "isian")
 _MUTU_KEY = re.compile(r"mutu_(\d+)(?:_(dibutuhkan|tersedia))?")
 
 
-def _period(year: int, quarter: int) -> None:
-    if quarter not in (1, 2, 3, 4) or year not in year_choices():
-        raise Http404("Periode tidak dikenal")
-
-
-def _jpd(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code.strip().upper())
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
-
-
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -306,8 +293,8 @@ def isian_baca(request: HttpRequest, kode: str, tahun: int, tw: int, kode_jpd: s
     membaca pemda itu. Periode (tahun 2019 s.d. tahun ini, triwulan 1–4) atau JPD yang tidak
     dikenal: 404."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    return isian_out(pemda, _jpd(pemda, kode_jpd), tahun, tw)
+    period_or_404(tahun, tw)
+    return isian_out(pemda, jpd_or_404(pemda, kode_jpd), tahun, tw)
 
 
 @router.put(
@@ -336,8 +323,8 @@ def isian_simpan(
     yang terkunci alur persetujuan (sudah diajukan/diverifikasi, atau laporan sudah disetujui):
     409, tidak ada yang tersimpan. Isian yang tidak sah: 422 dengan setiap kolom yang salah."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd = _jpd(pemda, kode_jpd)
+    period_or_404(tahun, tw)
+    jpd = jpd_or_404(pemda, kode_jpd)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=jpd))
     items = mutu_items_for(jpd=jpd, year=tahun)
     current = entry_get(pemda, jpd, tahun, tw)

@@ -51,12 +51,16 @@ ENTRY_FIELDS = (
 
 def value_changes(before: dict[str, object], after: dict[str, object]) -> list[dict[str, object]]:
     """``[{"kolom", "lama", "baru"}]`` for each value that differs (blank text counts as none)."""
-    changes = []
-    for key in after:
-        old, new = before.get(key), after[key]
-        if (old or None) != (new or None) or (old == 0) != (new == 0):
-            changes.append({"kolom": key, "lama": old, "baru": new})
-    return changes
+    return [
+        {"kolom": key, "lama": before.get(key), "baru": new}
+        for key, new in after.items()
+        if values_differ(before.get(key), new)
+    ]
+
+
+def values_differ(old: object, new: object) -> bool:
+    """Whether a value changed: blank text and no value are the same, 0 is a value."""
+    return (old or None) != (new or None) or (old == 0) != (new == 0)
 
 
 def field_labels(items: list[MutuItem]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -16,12 +16,12 @@ from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.forms import EntryForm, TargetForm
 from tuntas.pendataan.locks import EntryNotes, budget_from_lines, entry_notes
+from tuntas.pendataan.lookups import jpd_or_404, period_or_404
 from tuntas.pendataan.models import QuarterEntry
 from tuntas.pendataan.selectors import (
     entry_get,
     entry_mutu_values,
     entry_rows,
-    jpd_get_for_pemda,
     jpd_shown,
     mutu_items_shown,
     year_choices,
@@ -39,16 +39,11 @@ from tuntas.pendataan.services import (
 from tuntas.penerima.selectors import registry_counts
 
 
-def _period(year: int, quarter: int) -> None:
-    if quarter not in (1, 2, 3, 4) or year not in year_choices():
-        raise Http404("Periode tidak dikenal")
-
-
 @login_required
 @require_safe
 def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     scope = request_scope(request)
     rows = entry_rows(pemda, tahun, tw)
     # "JPD saya": an OPD's operator or verifier sees the JPD of their own OPD first
@@ -68,13 +63,6 @@ def entry_list(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResp
             "filled": sum(1 for r in rows if r.entry and r.entry.is_complete),
         },
     )
-
-
-def _jpd_or_404(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code)
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
 
 
 def _initial(entry: QuarterEntry | None, items: list[Any], sasaran: int | None) -> dict[str, Any]:
@@ -102,8 +90,8 @@ def _initial(entry: QuarterEntry | None, items: list[Any], sasaran: int | None) 
 @login_required
 def entry_edit(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    period_or_404(tahun, tw)
+    jpd_obj = jpd_or_404(pemda, jpd)
     opd_id = pengampu_opd_id(pemda=pemda, jpd=jpd_obj)
     notes = entry_notes(pemda=pemda, jpd=jpd_obj, year=tahun, quarter=tw)
     may_write = request_scope(request).can_write_jpd(pemda, opd_id)
@@ -251,8 +239,8 @@ def _preview(
 def entry_preview(request: HttpRequest, kode: str, tahun: int, tw: int, jpd: str) -> HttpResponse:
     """htmx: the capaian, nilai and category of the numbers as typed (nothing is saved)."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    period_or_404(tahun, tw)
+    jpd_obj = jpd_or_404(pemda, jpd)
     items = mutu_items_for(jpd=jpd_obj, year=tahun)
     target = target_get(pemda=pemda, jpd=jpd_obj, year=tahun)
     form = EntryForm(request.POST, items=items)
@@ -293,8 +281,8 @@ def _typed_target_pop(request: HttpRequest, pemda: str, year: int, jpd: str) -> 
 @require_POST
 def target_edit(request: HttpRequest, kode: str, tahun: int, jpd: str) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, 1)  # a year outside the entry years (or beyond the database's) is no page
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    period_or_404(tahun, 1)  # a year outside the entry years (or beyond the database's) is no page
+    jpd_obj = jpd_or_404(pemda, jpd)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=jpd_obj))
     tw = request.POST.get("tw", "1")
     form = TargetForm(request.POST)

@@ -30,23 +30,19 @@ from tuntas.pendataan.excel import (
     workbook_preview,
     workbook_read,
 )
-from tuntas.pendataan.selectors import excel_upload_get, year_choices
+from tuntas.pendataan.lookups import period_or_404
+from tuntas.pendataan.selectors import excel_upload_get
 
 
 class UploadForm(forms.Form):
     berkas = forms.FileField(label=gettext_lazy("Berkas Excel (.xlsx) yang diunduh dari Tuntas"))
 
 
-def _period(year: int, quarter: int) -> None:
-    if quarter not in (1, 2, 3, 4) or year not in year_choices():
-        raise Http404("Periode tidak dikenal")
-
-
 def _writer(request: HttpRequest, kode: str, tahun: int, tw: int) -> tuple[Pemda, Scope]:
     """The pemda (404 outside the user's scope) for a user who may enter data in it (403 for
     read-only roles)."""
     pemda = pemda_get_for_user(request, kode)
-    _period(tahun, tw)
+    period_or_404(tahun, tw)
     scope = request_scope(request)
     if scope.is_read_only_in(pemda):
         raise PermissionDenied("Peran Anda hanya dapat membaca data ini.")

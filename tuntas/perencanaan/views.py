@@ -12,7 +12,7 @@ from tuntas.perencanaan.selectors import pemda_needs, plan_years
 from tuntas.perhitungan.kebutuhan import money_total
 
 
-def period_or_404(year: int) -> None:
+def plan_year_or_404(year: int) -> None:
     if year not in plan_years():
         raise Http404("Tahun tidak dikenal")
 
@@ -22,7 +22,7 @@ def period_or_404(year: int) -> None:
 def overview(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     """The pemda's plan for a year: every JPD with its target and the cost of its needs."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     needs = pemda_needs(pemda, tahun)
     return render(
         request,

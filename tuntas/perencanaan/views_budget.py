@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tuntas.akun.scope import pemda_get_for_user, request_scope, require_write
 from tuntas.core.errors import DomainError
-from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_opd_id
 from tuntas.pendataan.locks import EntryLocked
-from tuntas.pendataan.selectors import current_period, jpd_get_for_pemda
+from tuntas.pendataan.lookups import jpd_or_404
+from tuntas.pendataan.selectors import current_period
 from tuntas.perencanaan.budget import (
     BudgetInvalid,
     BudgetLine,
@@ -53,7 +53,7 @@ from tuntas.perencanaan.exports_sipd import XLSX_TYPE, sipd_xlsx
 from tuntas.perencanaan.forms_budget import LineForm, PlanForm, RealisationForm, SubKegiatanForm
 from tuntas.perencanaan.nomenclature import codes_for_jpd
 from tuntas.perencanaan.selectors import plan_years
-from tuntas.perencanaan.views import period_or_404
+from tuntas.perencanaan.views import plan_year_or_404
 
 # form field → the service's error key
 LINE_ERRORS = {"sub_kegiatan", "opd", "amount", "funding_source", "volume", "unit"}
@@ -61,13 +61,6 @@ LINE_ERRORS = {"sub_kegiatan", "opd", "amount", "funding_source", "volume", "uni
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _jpd_or_404(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code)
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
 
 
 def _line_or_404(pemda: Pemda, year: int, pk: int) -> BudgetLine:
@@ -95,7 +88,7 @@ def budget_page(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     """The year's budget lines per JPD against its costed need, with each line's realisation
     for the chosen quarter (entered here by whoever writes the JPD)."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     tw = _quarter(request, tahun)
     scope = request_scope(request)
     pengampu = jpd_pengampu(pemda)
@@ -137,7 +130,7 @@ def _add_errors(form: LineForm, exc: BudgetInvalid) -> None:
 def line_new(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     """Add a budget line to one of the JPD the user writes (``?jpd=`` preselects it)."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     scope = request_scope(request)
     pengampu = jpd_pengampu(pemda)
     jpds = [j for j in jpds_for_pemda(pemda) if scope.can_write_jpd(pemda, pengampu.get(j.code))]
@@ -149,7 +142,7 @@ def line_new(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     if request.method == "POST":
         form = LineForm(request.POST, jpds=jpds, subs=subs, opds=opds)
         if form.is_valid():
-            jpd = _jpd_or_404(pemda, form.cleaned_data["jpd"])
+            jpd = jpd_or_404(pemda, form.cleaned_data["jpd"])
             require_write(request, pemda, pengampu.get(jpd.code))
             try:
                 budget_line_create(pemda=pemda, jpd=jpd, year=tahun, data=form.to_input(),
@@ -192,7 +185,7 @@ def line_new(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
 @login_required
 def line_edit(request: HttpRequest, kode: str, tahun: int, baris: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     line = _line_or_404(pemda, tahun, baris)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=line.jpd))
     subs = subkegiatan_for_pemda(pemda)
@@ -243,7 +236,7 @@ def line_edit(request: HttpRequest, kode: str, tahun: int, baris: int) -> HttpRe
 @require_POST
 def line_delete(request: HttpRequest, kode: str, tahun: int, baris: int) -> HttpResponse:
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     line = _line_or_404(pemda, tahun, baris)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=line.jpd))
     jpd = line.jpd_id
@@ -261,7 +254,7 @@ def line_delete(request: HttpRequest, kode: str, tahun: int, baris: int) -> Http
 def line_realisation(request: HttpRequest, kode: str, tahun: int, baris: int) -> HttpResponse:
     """A line's realisation to the end of a quarter (cumulative), from the budget page."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     line = _line_or_404(pemda, tahun, baris)
     require_write(request, pemda, pengampu_opd_id(pemda=pemda, jpd=line.jpd))
     form = RealisationForm(request.POST)
@@ -296,7 +289,7 @@ def line_realisation(request: HttpRequest, kode: str, tahun: int, baris: int) ->
 def sipd_download(request: HttpRequest, kode: str, tahun: int) -> FileResponse:
     """The year's budget lines as XLSX to key into SIPD (readers of the pemda)."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     return FileResponse(
         sipd_xlsx(pemda, tahun),
         as_attachment=True,
@@ -310,7 +303,7 @@ def plan_page(request: HttpRequest, kode: str, jpd: str) -> HttpResponse:
     """The five-year plan of a JPD (``?mulai=`` picks the first year): target, planned cost and
     note per year, beside the costed need and the budget lines of that year."""
     pemda = pemda_get_for_user(request, kode)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    jpd_obj = jpd_or_404(pemda, jpd)
     raw = request.GET.get("mulai", "")
     try:
         years = plan_window(int(raw) if raw.isdigit() and len(raw) == 4 else None)

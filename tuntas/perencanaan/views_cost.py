@@ -57,7 +57,7 @@ from tuntas.perencanaan.prices import (
     price_list_xlsx,
 )
 from tuntas.perencanaan.selectors import jpd_needs
-from tuntas.perencanaan.views import period_or_404
+from tuntas.perencanaan.views import plan_year_or_404
 from tuntas.perhitungan.kebutuhan import money_total
 
 PAGE_SIZE = 50
@@ -66,7 +66,7 @@ QUERY_MAX = 100
 
 def _pemda(request: HttpRequest, kode: str, tahun: int) -> Pemda:
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     return pemda
 
 

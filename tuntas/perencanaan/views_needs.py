@@ -22,7 +22,7 @@ from tuntas.core.errors import DomainError
 from tuntas.katalog.models import Jpd
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.selectors import pengampu_ids, pengampu_opd_id
-from tuntas.pendataan.selectors import jpd_get_for_pemda
+from tuntas.pendataan.lookups import jpd_or_404
 from tuntas.perencanaan.forms_needs import (
     LocalDeleteForm,
     LocalItemForm,
@@ -55,7 +55,7 @@ from tuntas.perencanaan.units import (
     units_overview,
     units_template_xlsx,
 )
-from tuntas.perencanaan.views import period_or_404
+from tuntas.perencanaan.views import plan_year_or_404
 
 # --------------------------------------------------------------------------- service units
 
@@ -245,13 +245,6 @@ def unit_template(request: HttpRequest, kode: str) -> HttpResponse:
 # --------------------------------------------------------------------------- needs
 
 
-def _jpd_or_404(pemda: Pemda, code: str) -> Jpd:
-    jpd = jpd_get_for_pemda(pemda, code)
-    if jpd is None:
-        raise Http404("JPD tidak dikenal")
-    return jpd
-
-
 def _needs_page(
     request: HttpRequest,
     pemda: Pemda,
@@ -336,8 +329,8 @@ def _needs_context(
     request: HttpRequest, kode: str, tahun: int, jpd: str
 ) -> tuple[Pemda, Jpd, int | None, bool]:
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
-    jpd_obj = _jpd_or_404(pemda, jpd)
+    plan_year_or_404(tahun)
+    jpd_obj = jpd_or_404(pemda, jpd)
     opd_id = pengampu_opd_id(pemda=pemda, jpd=jpd_obj)
     return pemda, jpd_obj, opd_id, request_scope(request).can_write_jpd(pemda, opd_id)
 
@@ -497,7 +490,7 @@ def _writable_jpd(request: HttpRequest, pemda: Pemda) -> set[str] | None:
 def available_import(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     """Import the available quantities of a year (``kode_jpd, kode_item, tersedia``)."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     writable = _writable_jpd(request, pemda)
     details: list[str] = []
     status = 200
@@ -547,7 +540,7 @@ def available_template(request: HttpRequest, kode: str, tahun: int) -> HttpRespo
     """The template of the import: every item of the JPD the user may write, with what is
     available now."""
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     writable = _writable_jpd(request, pemda)
     response = HttpResponse(available_template_xlsx(pemda, tahun, writable), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="tersedia-{pemda.code}-{tahun}.xlsx"'

@@ -58,12 +58,12 @@ from tuntas.perencanaan.stages import (
     stage_document_get,
     stage_document_store,
 )
-from tuntas.perencanaan.views import period_or_404
+from tuntas.perencanaan.views import plan_year_or_404
 
 
 def _pemda(request: HttpRequest, kode: str, tahun: int) -> Pemda:
     pemda = pemda_get_for_user(request, kode)
-    period_or_404(tahun)
+    plan_year_or_404(tahun)
     return pemda
 
 
