@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tuntas.alur",
     "tuntas.perencanaan",
     "tuntas.dasbor",
+    "tuntas.laporan",
     "tuntas.api",
     "tuntas.penerima",
     "tuntas.setup",

@@ -54,6 +54,9 @@ urlpatterns = [
         name="dasbor-unduh-nasional",
     ),
     path("api/", api.urls),
+    # the reports that leave the region: report, fingerprint check, consolidation, e-SPM, open
+    # data, background builds (tuntas/laporan/urls.py)
+    path("", include("tuntas.laporan.urls")),
     # end dashboard downloads and read API
     # registry drill-down (tuntas/dasbor/views_wilayah.py): per kecamatan (per kab/kota for a
     # province), then the sub-areas of one kab/kota or kecamatan

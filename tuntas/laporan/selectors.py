@@ -1,0 +1,47 @@
+"""Reads of the reports app: fingerprints (sidik) and the region's narrative texts."""
+
+from __future__ import annotations
+
+import re
+
+from tuntas.laporan.models import ReportText, Seal, TextKey
+from tuntas.organisasi.models import Pemda
+
+SEAL_CODE = re.compile(r"^[0-9a-f]{16}$")
+
+
+def seal_lookup(code: str) -> Seal | None:
+    """The seal of a printed code (16 hex digits; dashes, spaces and case ignored), or None."""
+    cleaned = re.sub(r"[\s-]", "", code or "").lower()[:64]
+    if len(cleaned) == 64:
+        cleaned = cleaned[:16]
+    if not SEAL_CODE.match(cleaned):
+        return None
+    return Seal.objects.select_related("pemda").filter(code=cleaned).first()
+
+
+def seal_latest(pemda: Pemda, year: int, quarter: int) -> Seal | None:
+    """The most recent seal of a pemda's period (quarter 0: the annual report)."""
+    return (
+        Seal.objects.filter(pemda=pemda, year=year, quarter=quarter)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def seal_is_current(seal: Seal | None) -> bool | None:
+    """Whether a seal is still the latest of its period (None when there is no seal): a later
+    seal means the data changed after this copy was approved and printed."""
+    if seal is None:
+        return None
+    latest = seal_latest(seal.pemda, seal.year, seal.quarter)
+    return latest is None or latest.pk == seal.pk
+
+
+def report_texts(pemda: Pemda, year: int) -> dict[str, str]:
+    """The texts the pemda wrote for the year, by key (missing keys: use the defaults)."""
+    return dict(
+        ReportText.objects.filter(pemda=pemda, year=year, key__in=TextKey.values).values_list(
+            "key", "text"
+        )
+    )
