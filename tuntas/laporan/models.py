@@ -18,6 +18,7 @@ class TextKey(models.TextChoices):
     KEBIJAKAN_UMUM = "kebijakan_umum", _("Kebijakan Umum")
     ARAH_KEBIJAKAN = "arah_kebijakan", _("Arah Kebijakan")
     PENUTUP = "penutup", _("Penutup")
+    NAMA_KEPALA = "nama_kepala", _("Nama kepala daerah (blok tanda tangan)")
 
 
 class ReportText(models.Model):
