@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -181,8 +182,8 @@ class ActionRow:
     kegiatan: str
     opd: str
     jpd: str
-    mulai: str
-    selesai: str
+    mulai: date | None
+    selesai: date | None
     indikator: str
     status: str
 
@@ -530,8 +531,8 @@ def report_data(pemda: Pemda, year: int, quarter: int | None = None) -> ReportDa
                 kegiatan=a.activity,
                 opd=a.opd.name if a.opd else "—",
                 jpd=f"{a.jpd.code} {a.jpd.name}" if a.jpd else "—",
-                mulai=a.start.isoformat() if a.start else "",
-                selesai=a.end.isoformat() if a.end else "",
+                mulai=a.start,
+                selesai=a.end,
                 indikator=a.indicator or "",
                 status=str(a.get_status_display()),
             )

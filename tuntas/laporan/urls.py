@@ -8,6 +8,17 @@ from tuntas.laporan import views
 urlpatterns = [
     # --- the region's report (views.py) ---
     path("verifikasi/<str:kode>/", views.verify, name="laporan-verifikasi"),
+    path(
+        "pemda/<str:kode>/laporan/<num:tahun>/<num:tw>/",
+        views.report_page,
+        name="laporan-pemda",
+    ),
+    path(
+        "pemda/<str:kode>/laporan/<num:tahun>/<num:tw>/unduh.<slug:fmt>",
+        views.report_download,
+        name="laporan-unduh",
+    ),
+    path("pemda/<str:kode>/laporan/<num:tahun>/teks/", views.texts_edit, name="laporan-teks"),
     # --- end region's report ---
     # --- consolidation: province and national (views_konsolidasi.py) ---
     # --- end consolidation ---

@@ -1,12 +1,148 @@
-"""The region's report: pages, downloads and the public fingerprint check."""
+"""The region's report: its page (the report on screen, with its status, fingerprint and
+downloads), the files (PDF, DOCX, XLSX), the editing of its texts, and the public fingerprint
+check. Thin: the data come from ``document.report_data``, the files from ``files_*``."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from tuntas.laporan import selectors
+from tuntas.akun.scope import pemda_get_for_user, request_scope
+from tuntas.alur.models import ReportStatus
+from tuntas.alur.policy import is_spm_team
+from tuntas.laporan import selectors, services
+from tuntas.laporan.document import ReportData, report_data
+from tuntas.laporan.files import FORMATS, report_file
+from tuntas.laporan.models import TextKey
+from tuntas.laporan.texts import default_texts
+from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.selectors import year_choices
+
+FIRST_YEAR = 2019
+
+
+def _period(tahun: int, tw: int) -> tuple[int, int | None]:
+    """``tw`` 0 is the annual report; years outside the app's range are no page (404)."""
+    if tw not in (0, 1, 2, 3, 4) or not FIRST_YEAR <= tahun <= 2100:
+        raise Http404("Periode tidak dikenal")
+    return tahun, (tw or None)
+
+
+def _trend_by_year(data: ReportData) -> dict[str, list[float | None]]:
+    years: dict[str, list[float | None]] = {}
+    for year, quarter, value in data.trend:
+        years.setdefault(str(year), [None] * 4)[quarter - 1] = (
+            float(value) if value is not None else None
+        )
+    return years
+
+
+@login_required
+@require_safe
+def report_page(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpResponse:
+    """The report on screen, its approval and fingerprint, and its downloads."""
+    pemda = pemda_get_for_user(request, kode)
+    year, quarter = _period(tahun, tw)
+    data = report_data(pemda, year, quarter)
+    seal = services.report_seal(data)
+    scope = request_scope(request)
+    return render(
+        request,
+        "laporan/laporan.html",
+        {
+            "pemda": pemda,
+            "d": data,
+            "sidik": seal,
+            "tahun": year,
+            "tw": tw,
+            "years": year_choices(),
+            "formats": FORMATS,
+            "status_nama": ReportStatus(data.approval.status).label,
+            "can_edit": is_spm_team(scope, pemda) and not scope.is_read_only_in(pemda),
+            "urusan_grafik": [
+                {"kode": u.kode, "nama": u.nama, "nilai": float(u.shown.nilai)}
+                for u in data.urusan
+                if u.shown.nilai is not None
+            ],
+            "trend_years": _trend_by_year(data),
+        },
+    )
+
+
+@login_required
+@require_safe
+def report_download(request: HttpRequest, kode: str, tahun: int, tw: int, fmt: str) -> HttpResponse:
+    """The report as a file, built now (the background build is on the report's page)."""
+    pemda = pemda_get_for_user(request, kode)
+    year, quarter = _period(tahun, tw)
+    if fmt not in FORMATS:
+        raise Http404("Format tidak dikenal")
+    content, name, mime = report_file(pemda, year, quarter, fmt)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _editable(request: HttpRequest, pemda: Pemda) -> None:
+    scope = request_scope(request)
+    if not is_spm_team(scope, pemda) or scope.is_read_only_in(pemda):
+        raise PermissionDenied(
+            _("Hanya tim SPM (admin pemda atau verifikator) yang menyunting teks.")
+        )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def texts_edit(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
+    """BAB I, the foreword, the closing and the head's name, for one year (empty: default)."""
+    pemda = pemda_get_for_user(request, kode)
+    year, _quarter = _period(tahun, 0)
+    _editable(request, pemda)
+    own = selectors.report_texts(pemda, year)
+    defaults = default_texts(pemda, year)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        for key in TextKey.values:
+            if key not in request.POST:
+                continue
+            text = request.POST.get(key, "")
+            if text.strip() == defaults.get(key, "").strip():
+                text = ""  # unchanged default: keep following the default
+            try:
+                services.report_text_save(
+                    pemda=pemda,
+                    year=year,
+                    key=key,
+                    text=text,
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except services.TextInvalid as exc:
+                errors[exc.field] = str(exc)
+        if not errors:
+            messages.success(request, _("Teks laporan tersimpan."))
+            return redirect("laporan-teks", kode=pemda.code, tahun=year)
+        own = {**own, **{k: request.POST.get(k, "") for k in errors}}
+    sections = [
+        {
+            "key": key,
+            "label": label,
+            "text": own.get(key) or defaults.get(key, ""),
+            "own": key in own,
+            "error": errors.get(key, ""),
+        }
+        for key, label in TextKey.choices
+    ]
+    return render(
+        request,
+        "laporan/teks.html",
+        {"pemda": pemda, "tahun": year, "sections": sections},
+        status=422 if errors else 200,
+    )
 
 
 @require_safe

@@ -689,6 +689,24 @@ SITE: dict[str, Route] = {
     # --- deadline reminders: each signed-in user's own (an empty POST marks nothing: back, 302)
     "pengingat": Route({}, (Check("get", {}, default=200), Check("post", {}, default=405))),
     "pengingat-dibaca": Route({}, (Check("get", {}, default=405), Check("post", {}, default=302))),
+    # --- the region's report (tuntas/laporan/views.py): readers of the pemda; its texts are
+    # edited by the SPM team (admin pemda, pemda-wide verifier); the fingerprint check is public
+    "laporan-pemda": Route({**K, "tahun": "2025", "tw": "2"}, read_page(A_READERS)),
+    "laporan-unduh": Route({**K, "tahun": "2025", "tw": "2", "fmt": "xlsx"}, read_page(A_READERS)),
+    "laporan-teks": Route(
+        {**K, "tahun": "2025"},
+        (
+            Check("get", {**every(403, A_READERS), **every(200, PLAN_WRITERS)}),
+            Check("post", {**every(403, A_READERS), **every(302, PLAN_WRITERS)}),
+        ),
+    ),
+    "laporan-verifikasi": Route(
+        {"kode": "00000000000000ff"},
+        (
+            Check("get", {}, default=404, anonymous=404),
+            Check("post", {}, default=405, anonymous=405),
+        ),
+    ),
 }
 
 

@@ -1,0 +1,111 @@
+"""The Laporan Penerapan SPM as PDF: the screen's report body (``laporan/_isi.html``) inside a
+print page (``laporan/laporan_cetak.html``: cover, approval page with the head's signature block,
+foreword, table of contents), printed by WeasyPrint with ``laporan/laporan.css``. Every page's
+footer carries the fingerprint and its verification address (or DRAF while not approved); the
+PDF's keywords carry it too, so :func:`fingerprint_from_pdf` reads it back. Nothing is fetched
+from outside (charts are inline SVG); dates and numbers in Indonesian whatever the reader's
+language."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tuntas.alur.models import ReportStatus
+from tuntas.core.formatting import waktu
+from tuntas.laporan.document import ReportData
+from tuntas.laporan.models import Seal
+
+PDF_MIME = "application/pdf"
+PRINT_CSS = "laporan/laporan.css"
+KEYWORD = re.compile(r"sidik:([0-9a-f]{16})")
+
+
+def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    """Nothing is fetched (no file, no network), whatever a text typed by a user might name."""
+    raise ValueError(f"tidak mengambil sumber luar: {url[:80]}")
+
+
+def verify_url(seal: Seal) -> str:
+    return f"{settings.TUNTAS_SITE_URL}/verifikasi/{seal.code}/"
+
+
+def footer_text(data: ReportData, seal: Seal | None) -> str:
+    """The line under every page: the fingerprint and where to check it, or DRAF."""
+    title = _("Laporan Penerapan SPM %(pemda)s %(periode)s") % {
+        "pemda": data.pemda.name,
+        "periode": data.period_label,
+    }
+    if seal is None:
+        return f"{title} · " + _("DRAF — belum disetujui, tanpa sidik")
+    return f"{title} · " + _("Sidik %(kode)s · verifikasi: %(url)s") % {
+        "kode": seal.code,
+        "url": verify_url(seal),
+    }
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes and backslashes escaped, no line breaks)."""
+    cleaned = " ".join(text.split())
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def print_context(data: ReportData, seal: Seal | None, charts: dict[str, str]) -> dict[str, object]:
+    return {
+        "d": data,
+        "cetak": True,
+        "sidik": seal,
+        "url_verifikasi": verify_url(seal) if seal else "",
+        "kaki_css": css_string(footer_text(data, seal)),
+        "dibuat": waktu(timezone.now(), data.pemda.zona.info),
+        "status_nama": ReportStatus(data.approval.status).label
+        if data.approval.status in ReportStatus.values
+        else data.approval.status,
+        **charts,
+    }
+
+
+def report_html(data: ReportData, seal: Seal | None, charts: dict[str, str] | None = None) -> str:
+    """The print page as HTML (the benchmark's peer renders this without WeasyPrint)."""
+    with translation.override("id"):
+        return render_to_string(
+            "laporan/laporan_cetak.html", print_context(data, seal, charts or {})
+        )
+
+
+def report_pdf(data: ReportData, seal: Seal | None, charts: dict[str, str] | None = None) -> bytes:
+    from weasyprint import CSS, HTML  # heavy: loaded when a PDF is asked for
+
+    html = report_html(data, seal, charts)
+    css_path = finders.find(PRINT_CSS)
+    if not css_path:
+        raise FileNotFoundError(PRINT_CSS)
+    stylesheet = CSS(string=Path(str(css_path)).read_text(encoding="utf-8"), url_fetcher=no_fetch)
+    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet])
+    return pdf
+
+
+def fingerprint_from_pdf(content: bytes) -> str | None:
+    """The fingerprint code a report PDF carries (its keywords, else its first page's footer
+    text), or None: not a PDF, or a PDF without one."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        keywords = str((reader.metadata or {}).get("/Keywords", "") or "")
+        found = KEYWORD.search(keywords)
+        if found:
+            return found.group(1)
+        text = reader.pages[0].extract_text() if reader.pages else ""
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    found = re.search(r"Sidik ([0-9a-f]{16})", text or "")
+    return found.group(1) if found else None
