@@ -27,6 +27,7 @@ from tuntas.alur.tenggat import local_today
 from tuntas.core.errors import DomainError
 from tuntas.core.services import audit_event_create
 from tuntas.katalog.models import Jpd
+from tuntas.laporan.seed import demo_reports_seed
 from tuntas.organisasi.models import Pemda, PerangkatDaerah
 from tuntas.organisasi.services import pemda_register
 from tuntas.pendataan.seed import demo_data_seed, demo_periods, demo_region_codes
@@ -131,6 +132,9 @@ class Command(BaseCommand):
         plan_year = periods[-1][0]
         plan_pemda = [p for p in seeded if p.is_demo and p.code in PLAN_PEMDA]
         plan = demo_plan_seed(pemda_list=plan_pemda, year=plan_year)
+        # the last full year of the home pemda: accepted, and its annual report sealed
+        report_year = plan_year - 1
+        seal = demo_reports_seed(home=bekasi, year=report_year, head=users.get("pimpinan"))
 
         url = options["alamat"].rstrip("/") + "/"
         first, last = periods[0], periods[-1]
@@ -151,6 +155,11 @@ class Command(BaseCommand):
             f"  perencanaan {plan_year}: {plan.pemda} pemda ({', '.join(p.name for p in plan_pemda)})"
             f" dengan unit layanan ({plan.units} baru), kebutuhan, standar satuan harga, biaya,"
             " rencana lima tahun, baris anggaran, status empat tahap dan rencana aksi.",
+            f"  Laporan Penerapan SPM {bekasi.name} tahun {report_year} (semua triwulan diterima):"
+            f" {url}pemda/{bekasi.code}/laporan/{report_year}/0/"
+            + (f" · sidik {seal.code}: {url}verifikasi/{seal.code}/" if seal else ""),
+            f"  Laporan konsolidasi {jabar.name}: {url}provinsi/{jabar.code}/laporan/"
+            f"{last[0]}/{last[1]}/ · data terbuka: {url}data/",
         ]
         for code in report.not_demo:
             lines.append(
