@@ -402,10 +402,13 @@ def _percent(part: int, whole: int, method: Method) -> Decimal | None:
     return method.show(value, "jpd")
 
 
-def report_data(pemda: Pemda, year: int, quarter: int | None = None) -> ReportData:
+def report_data(
+    pemda: Pemda, year: int, quarter: int | None = None, *, full: bool = True
+) -> ReportData:
     """Everything the report of ``pemda`` for ``year`` (``quarter`` None: the annual report)
     prints. A fixed number of queries per JPD at most (the registry annex per JPD that has
-    one)."""
+    one). ``full=False`` reads only the achievement tables (A, B, C, nilai, category, problems):
+    a kab/kota's profile in its province's consolidated report."""
     method = pemda.scoring_method.to_method()
     last = quarter or 4
     jpds = list(
@@ -440,10 +443,10 @@ def report_data(pemda: Pemda, year: int, quarter: int | None = None) -> ReportDa
         )
     )
     opds = {code: opd.name for code, opd in pengampu_opds(pemda=pemda).items()}
-    budgets = {b.jpd.code: b for b in budget_overview(pemda, year)}
-    all_stages = pemda_stages(pemda, year)
-    stages = {s.jpd.code: s for s in all_stages.jpds}
-    stage_summary = all_stages.summary
+    budgets = {b.jpd.code: b for b in budget_overview(pemda, year)} if full else {}
+    all_stages = pemda_stages(pemda, year) if full else None
+    stages = {s.jpd.code: s for s in all_stages.jpds} if all_stages else {}
+    stage_summary = all_stages.summary if all_stages else []
 
     sections: dict[str, list[JpdSection]] = {}
     for jpd in jpds:
@@ -536,9 +539,9 @@ def report_data(pemda: Pemda, year: int, quarter: int | None = None) -> ReportDa
                 indikator=a.indicator or "",
                 status=str(a.get_status_display()),
             )
-            for n, a in enumerate(action_items(pemda, year), start=1)
+            for n, a in enumerate(action_items(pemda, year) if full else [], start=1)
         ),
-        annex=_annex(pemda, year, last, jpds, method),
+        annex=_annex(pemda, year, last, jpds, method) if full else (),
         trend=trend,
     )
 

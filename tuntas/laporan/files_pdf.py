@@ -100,7 +100,8 @@ def fingerprint_from_pdf(content: bytes) -> str | None:
 
     try:
         reader = PdfReader(io.BytesIO(content))
-        keywords = str((reader.metadata or {}).get("/Keywords", "") or "")
+        metadata = reader.metadata
+        keywords = str(metadata.get("/Keywords", "") or "") if metadata is not None else ""
         found = KEYWORD.search(keywords)
         if found:
             return found.group(1)
