@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
@@ -224,15 +224,32 @@ PEMDA_TABLES: dict[str, Callable[[PemdaDashboard, str], Table]] = {
 
 
 def xlsx_bytes(table: Table) -> bytes:
+    return xlsx_workbook([table], table.title)
+
+
+def xlsx_workbook(tables: Sequence[Table], title: str) -> bytes:
+    """One worksheet per table (each with its own title block, if any)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": table.title, "author": "Tuntas"})
+    workbook.set_properties({"title": title, "author": "Tuntas"})
+    formats: dict[str, Any] = {
+        "header": workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1}),
+        "bold": workbook.add_format({"bold": True}),
+        "int": workbook.add_format({"num_format": "#,##0"}),
+    }
+    for table in tables:
+        xlsx_sheet(workbook, table, formats)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def xlsx_sheet(workbook: Any, table: Table, formats: dict[str, Any]) -> None:
+    """Write ``table`` on a new worksheet: title block, header, rows (text as string cells,
+    numbers as numbers, a percentage at the places its method shows)."""
     sheet = workbook.add_worksheet(table.title[:31])
-    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF3", "bottom": 1})
-    formats = {"int": workbook.add_format({"num_format": "#,##0"})}
-    top = xlsx_title(sheet, table.heading, workbook.add_format({"bold": True}))
+    top = xlsx_title(sheet, table.heading, formats["bold"])
     for col, column in enumerate(table.columns):
-        xlsx_text(sheet, top, col, column.header, header)
+        xlsx_text(sheet, top, col, column.header, formats["header"])
         sheet.set_column(col, col, column.width)
     for row_number, row in enumerate(table.rows, start=top + 1):
         for col, (column, value) in enumerate(zip(table.columns, row, strict=True)):
@@ -252,8 +269,6 @@ def xlsx_bytes(table: Table) -> bytes:
                 sheet.write_number(row_number, col, float(value), formats[key])
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, top + max(len(table.rows), 1), len(table.columns) - 1)
-    workbook.close()
-    return buffer.getvalue()
 
 
 def _places(value: Decimal) -> int:

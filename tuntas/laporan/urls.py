@@ -3,7 +3,7 @@ the app; keep a new route inside its block and add it to tuntas/testing/access.p
 
 from django.urls import path
 
-from tuntas.laporan import views
+from tuntas.laporan import views, views_konsolidasi
 
 urlpatterns = [
     # --- the region's report (views.py) ---
@@ -21,6 +21,40 @@ urlpatterns = [
     path("pemda/<str:kode>/laporan/<num:tahun>/teks/", views.texts_edit, name="laporan-teks"),
     # --- end region's report ---
     # --- consolidation: province and national (views_konsolidasi.py) ---
+    path(
+        "provinsi/<str:kode>/laporan/<num:tahun>/<num:tw>/",
+        views_konsolidasi.provinsi,
+        name="laporan-konsolidasi",
+    ),
+    path(
+        "provinsi/<str:kode>/laporan/<num:tahun>/<num:tw>/konsolidasi.pdf",
+        views_konsolidasi.provinsi_unduh,
+        {"fmt": "pdf"},
+        name="laporan-konsolidasi-pdf",
+    ),
+    path(
+        "provinsi/<str:kode>/laporan/<num:tahun>/<num:tw>/konsolidasi.xlsx",
+        views_konsolidasi.provinsi_unduh,
+        {"fmt": "xlsx"},
+        name="laporan-konsolidasi-xlsx",
+    ),
+    path(
+        "nasional/laporan/<num:tahun>/<num:tw>/",
+        views_konsolidasi.nasional,
+        name="laporan-nasional",
+    ),
+    path(
+        "nasional/laporan/<num:tahun>/<num:tw>/ringkasan.pdf",
+        views_konsolidasi.nasional_unduh,
+        {"fmt": "pdf"},
+        name="laporan-nasional-pdf",
+    ),
+    path(
+        "nasional/laporan/<num:tahun>/<num:tw>/ringkasan.xlsx",
+        views_konsolidasi.nasional_unduh,
+        {"fmt": "xlsx"},
+        name="laporan-nasional-xlsx",
+    ),
     # --- end consolidation ---
     # --- e-SPM export (views_espm.py) ---
     # --- end e-SPM export ---

@@ -181,6 +181,19 @@ SITE: dict[str, Route] = {
     "dasbor-unduh-pemda": Route({**K, "tabel": "jpd", "fmt": "csv"}, read_page(A_READERS)),
     "dasbor-unduh-provinsi": Route({**PROV, "fmt": "csv"}, read_page(("provinsi_jabar", "pusat"))),
     "dasbor-unduh-nasional": Route({"fmt": "csv"}, read_page(("pusat",))),
+    # --- consolidated reports (laporan): the province's over its kab/kota, the national summary
+    "laporan-konsolidasi": Route(
+        {**PROV, "tahun": "2025", "tw": "2"}, read_page(("provinsi_jabar", "pusat"))
+    ),
+    "laporan-konsolidasi-pdf": Route(
+        {**PROV, "tahun": "2025", "tw": "0"}, read_page(("provinsi_jabar", "pusat"))
+    ),
+    "laporan-konsolidasi-xlsx": Route(
+        {**PROV, "tahun": "2025", "tw": "2"}, read_page(("provinsi_jabar", "pusat"))
+    ),
+    "laporan-nasional": Route({"tahun": "2025", "tw": "2"}, read_page(("pusat",))),
+    "laporan-nasional-pdf": Route({"tahun": "2025", "tw": "2"}, read_page(("pusat",))),
+    "laporan-nasional-xlsx": Route({"tahun": "2025", "tw": "0"}, read_page(("pusat",))),
     "dasbor-wilayah": Route(BY_NAME, read_page(A_READERS)),  # aggregates only
     "dasbor-wilayah-rinci": Route({**BY_NAME, "wilayah": "32.75.01"}, read_page(A_READERS)),
     # --- read API (bearer token or session; anonymous 401)
