@@ -286,4 +286,7 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TUNTAS_LOG_LEVEL", "WARNING")},
+    # WeasyPrint warns once per SVG presentation attribute it passes to its SVG renderer
+    # (fill, stroke, …: drawn all the same); only its errors are worth a line in the log
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

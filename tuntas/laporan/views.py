@@ -16,8 +16,8 @@ from tuntas.akun.scope import pemda_get_for_user, request_scope
 from tuntas.alur.models import ReportStatus
 from tuntas.alur.policy import is_spm_team
 from tuntas.laporan import selectors, services
-from tuntas.laporan.document import ReportData, report_data
-from tuntas.laporan.files import FORMATS, report_file
+from tuntas.laporan.document import report_data
+from tuntas.laporan.files import FORMATS, report_file, trend_points
 from tuntas.laporan.models import TextKey
 from tuntas.laporan.texts import default_texts
 from tuntas.organisasi.models import Pemda
@@ -31,15 +31,6 @@ def _period(tahun: int, tw: int) -> tuple[int, int | None]:
     if tw not in (0, 1, 2, 3, 4) or not FIRST_YEAR <= tahun <= 2100:
         raise Http404("Periode tidak dikenal")
     return tahun, (tw or None)
-
-
-def _trend_by_year(data: ReportData) -> dict[str, list[float | None]]:
-    years: dict[str, list[float | None]] = {}
-    for year, quarter, value in data.trend:
-        years.setdefault(str(year), [None] * 4)[quarter - 1] = (
-            float(value) if value is not None else None
-        )
-    return years
 
 
 @login_required
@@ -69,7 +60,7 @@ def report_page(request: HttpRequest, kode: str, tahun: int, tw: int) -> HttpRes
                 for u in data.urusan
                 if u.shown.nilai is not None
             ],
-            "trend_years": _trend_by_year(data),
+            "trend_years": trend_points(data),
         },
     )
 
