@@ -3,7 +3,7 @@ the app; keep a new route inside its block and add it to tuntas/testing/access.p
 
 from django.urls import path
 
-from tuntas.laporan import views
+from tuntas.laporan import views, views_espm
 
 urlpatterns = [
     # --- the region's report (views.py) ---
@@ -12,6 +12,11 @@ urlpatterns = [
     # --- consolidation: province and national (views_konsolidasi.py) ---
     # --- end consolidation ---
     # --- e-SPM export (views_espm.py) ---
+    path(
+        "pemda/<str:kode>/espm/<num:tahun>/<num:tw>.xlsx",
+        views_espm.espm_download,
+        name="laporan-espm",
+    ),
     # --- end e-SPM export ---
     # --- open data (views_data.py) ---
     # --- end open data ---
