@@ -3,7 +3,7 @@ the app; keep a new route inside its block and add it to tuntas/testing/access.p
 
 from django.urls import path
 
-from tuntas.laporan import views, views_konsolidasi
+from tuntas.laporan import views, views_espm, views_konsolidasi
 
 urlpatterns = [
     # --- the region's report (views.py) ---
@@ -57,6 +57,11 @@ urlpatterns = [
     ),
     # --- end consolidation ---
     # --- e-SPM export (views_espm.py) ---
+    path(
+        "pemda/<str:kode>/espm/<num:tahun>/<num:tw>.xlsx",
+        views_espm.espm_download,
+        name="laporan-espm",
+    ),
     # --- end e-SPM export ---
     # --- open data (views_data.py) ---
     # --- end open data ---

@@ -345,6 +345,8 @@ SITE: dict[str, Route] = {
     # and an allowed one is sent back to the page (302) with the service's answer
     "alur-laporan": Route(PERIOD, read_page(A_READERS)),
     "alur-riwayat-unduh": Route(PERIOD, read_page(A_READERS)),
+    # --- reports (laporan): the e-SPM workbook, for every reader of the pemda
+    "laporan-espm": Route(PERIOD, read_page(A_READERS)),
     "alur-laporan-aksi": Route(
         PERIOD,
         (
