@@ -261,3 +261,21 @@ class ReportFilesTests(PersonaTestCase):
         self.assertNotIn(2, xrow)
         hidden = sum(1 for r in annex[1:-1] for c in r[2:5] if c == "*")
         self.assertEqual(hidden, sum(1 for r in lampiran for c in r[4:7] if c == "*"))
+
+    def test_the_annual_report_has_four_quarters_and_a_demo_says_so(self):
+        from dataclasses import replace
+
+        pemda = self.pemda_a
+        pemda.is_demo = True
+        annual = replace(report_data(pemda, YEAR), pemda=pemda)
+        self.assertFalse(annual.approval.approved)  # only TW2 is approved
+        body, _tables, footers = docx_text(report_docx(annual, None))
+        self.assertIn("TAHUN 2025", body)
+        self.assertIn("DATA CONTOH", body)
+        self.assertIn("DATA CONTOH", footers)  # every page's header
+        tables = jpd_tables(report_docx(annual, None), JPD)
+        self.assertEqual(table_after(tables, "No", "Jumlah yang harus dilayani")[1][4:8],
+                         ["TW1", "TW2", "TW3", "TW4"])  # fmt: skip
+        rows = sheet_rows(report_xlsx(annual, None), "A_Penerima")
+        self.assertIn("Terlayani s.d. TW4", find_row(rows, "Kode JPD"))
+        self.assertTrue(any("DATA CONTOH" in str(r[0]) for r in rows[:6]))
