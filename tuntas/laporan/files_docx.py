@@ -365,7 +365,7 @@ class _Writer:
         footer = section.footer.paragraphs[0]
         footer.text = _printable(text)
         footer.alignment = self.align.CENTER
-        number = section.footer.add_paragraph()
+        number = section.footer.add_paragraph(style="Footer")
         number.alignment = self.align.CENTER
         number.add_run(_("Halaman") + " ")
         self._field_runs(number, "PAGE", "1")
