@@ -163,7 +163,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The public address of this installation: printed under every approved report's fingerprint
 # ("verifikasi: <address>/verifikasi/<kode>"). Set it in production (https://spm.example.go.id).
-TUNTAS_SITE_URL = os.environ.get("TUNTAS_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+# Unset: the first of CSRF_TRUSTED_ORIGINS, as the reminder e-mails do.
+TUNTAS_SITE_URL = os.environ.get("TUNTAS_SITE_URL", "").strip().rstrip("/")
 
 # E-mail (the deadline reminders, tuntas pengingat): SMTP when TUNTAS_EMAIL_HOST is set, else
 # every mail is written to the console (the log of the worker or the command).

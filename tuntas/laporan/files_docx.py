@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -32,7 +31,8 @@ from django.utils.translation import pgettext
 from tuntas.core.formatting import angka, persen, rupiah, tanggal, waktu
 from tuntas.core.safe_write import TitleBlock
 from tuntas.laporan.document import AnnexTable, AreaRow, JpdSection, ReportData
-from tuntas.laporan.models import Seal, TextKey
+from tuntas.laporan.models import Seal
+from tuntas.laporan.selectors import TextKey, verification_url
 from tuntas.penerima.disclosure import Mark
 from tuntas.perhitungan.engine import capaian_penerima
 from tuntas.perhitungan.laporan import not_yet_served
@@ -47,22 +47,6 @@ HIDDEN_SHOWN = "*"
 
 
 # --- shared with the other formats -------------------------------------------------------------
-
-
-def site_url() -> str:
-    """The address the printed verification link starts with: ``TUNTAS_SITE_URL`` when set,
-    else the first trusted origin (as the reminder e-mails do), else nothing (a relative
-    path)."""
-    site = str(getattr(settings, "TUNTAS_SITE_URL", "") or "").strip()
-    if not site:
-        origins = getattr(settings, "CSRF_TRUSTED_ORIGINS", None) or []
-        site = str(origins[0]).strip() if origins else ""
-    return site.rstrip("/")
-
-
-def verification_url(code: str) -> str:
-    """Where anyone checks a printed fingerprint: ``<site>/verifikasi/<code>/``."""
-    return f"{site_url()}/verifikasi/{code}/"
 
 
 def footer_text(seal: Seal | None) -> str:
@@ -107,14 +91,9 @@ def money(value: Decimal | int | None) -> str:
     return rupiah(value).removeprefix("Rp ")
 
 
-def iso_date(value: str) -> str:
-    """An ISO date of the action plan as Indonesians write it (``3 Februari 2025``)."""
-    if not value:
-        return "—"
-    try:
-        return tanggal(dt.date.fromisoformat(value))
-    except ValueError:
-        return value
+def iso_date(value: dt.date | None) -> str:
+    """A date of the action plan as Indonesians write it (``3 Februari 2025``)."""
+    return tanggal(value) if value else "—"
 
 
 def report_title() -> str:

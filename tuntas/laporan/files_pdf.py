@@ -12,7 +12,6 @@ import io
 import re
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from tuntas.alur.models import ReportStatus
 from tuntas.core.formatting import waktu
 from tuntas.laporan.document import ReportData
 from tuntas.laporan.models import Seal
+from tuntas.laporan.selectors import verification_url
 
 PDF_MIME = "application/pdf"
 PRINT_CSS = "laporan/laporan.css"
@@ -34,7 +34,7 @@ def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
 
 
 def verify_url(seal: Seal) -> str:
-    return f"{settings.TUNTAS_SITE_URL}/verifikasi/{seal.code}/"
+    return verification_url(seal.code)
 
 
 def footer_text(data: ReportData, seal: Seal | None) -> str:

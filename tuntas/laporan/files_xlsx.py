@@ -304,13 +304,8 @@ def permasalahan_sheet(data: ReportData) -> Sheet:
     )
 
 
-def _date(value: str) -> Cell:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return value
+def _date(value: dt.date | None) -> Cell:
+    return value
 
 
 def rencana_aksi_sheet(data: ReportData) -> Sheet:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+
 from tuntas.laporan.models import ReportText, Seal, TextKey
 from tuntas.organisasi.models import Pemda
 
@@ -45,3 +47,19 @@ def report_texts(pemda: Pemda, year: int) -> dict[str, str]:
             "key", "text"
         )
     )
+
+
+def site_url() -> str:
+    """The address a printed verification link starts with: ``TUNTAS_SITE_URL`` when set,
+    else the first trusted origin (as the reminder e-mails do), else nothing (a relative
+    path)."""
+    site = str(getattr(settings, "TUNTAS_SITE_URL", "") or "").strip()
+    if not site:
+        origins = getattr(settings, "CSRF_TRUSTED_ORIGINS", None) or []
+        site = str(origins[0]).strip() if origins else ""
+    return site.rstrip("/")
+
+
+def verification_url(code: str) -> str:
+    """Where anyone checks a printed fingerprint: ``<site>/verifikasi/<code>/``."""
+    return f"{site_url()}/verifikasi/{code}/"
