@@ -302,3 +302,10 @@ class OpenDataTests(PenerimaTestCase):
         self.assertEqual(self.client.post("/data/").status_code, 405)
         # linked from every page's footer
         self.assertIn('href="/data/"', self.client.get("/metode/").content.decode())
+
+
+def test_the_fast_decimal_comma_is_the_csv_format_of_every_download():
+    from tuntas.core.formatting import percent_cell
+
+    for text in ("78.28", "100.00", "0.5", "1250000.50", "1500000.00", "97.935", "0", "12"):
+        assert opendata.decimal_comma(Decimal(text)) == percent_cell(Decimal(text)), text
