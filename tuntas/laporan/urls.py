@@ -3,7 +3,7 @@ the app; keep a new route inside its block and add it to tuntas/testing/access.p
 
 from django.urls import path
 
-from tuntas.laporan import views, views_espm, views_konsolidasi
+from tuntas.laporan import views, views_data, views_espm, views_konsolidasi
 
 urlpatterns = [
     # --- the region's report (views.py) ---
@@ -64,6 +64,10 @@ urlpatterns = [
     ),
     # --- end e-SPM export ---
     # --- open data (views_data.py) ---
+    path("data/", views_data.catalogue, name="data-katalog"),
+    path("data/<slug:dataset>.csv", views_data.dataset_csv, name="data-csv"),
+    path("data/<slug:dataset>.json", views_data.dataset_json, name="data-json"),
+    path("data/<slug:dataset>/metadata.json", views_data.dataset_metadata, name="data-metadata"),
     # --- end open data ---
     # --- background builds (views_builds.py) ---
     # --- end background builds ---

@@ -174,6 +174,12 @@ SITE: dict[str, Route] = {
             Check("post", {}, default=405, anonymous=405),
         ),
     ),
+    # --- open data (tuntas/laporan/views_data.py): approved aggregates, public for everyone
+    "data-katalog": Route({}, PUBLIC),
+    "data-csv": Route({"dataset": "indeks"}, PUBLIC),
+    "data-json": Route({"dataset": "jpd"}, PUBLIC),
+    "data-metadata": Route({"dataset": "urusan"}, PUBLIC),
+    # --- end open data
     # --- dashboards and their downloads
     "dasbor-pemda": Route(K, read_page(A_READERS)),
     "dasbor-provinsi": Route(PROV, read_page(("provinsi_jabar", "pusat"))),
