@@ -34,9 +34,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from tuntas.alur.models import ReportState, ReportStatus
+from tuntas.alur.models import ReportState
 from tuntas.core.safe_write import csv_lines
 from tuntas.katalog.models import Jpd, Urusan
+from tuntas.laporan.document import APPROVED
 from tuntas.organisasi.models import Pemda
 from tuntas.organisasi.services import display_name
 from tuntas.pendataan.models import AnnualTarget, QuarterEntry, QuarterResult
@@ -51,7 +52,7 @@ from tuntas.penerima.disclosure import SMALL_COUNT_MIN
 from tuntas.perhitungan.engine import Method
 from tuntas.wilayah.selectors import regions_by_code
 
-APPROVED_STATUSES = frozenset({ReportStatus.DISETUJUI, ReportStatus.DIKIRIM, ReportStatus.DITERIMA})
+APPROVED_STATUSES = frozenset(APPROVED)  # the one rule of the reports (document.APPROVED)
 """The report statuses whose quarter is published: approved by the head (or on their behalf),
 sent, accepted. ``disusun`` and ``dikembalikan`` (returned, or unlocked to be corrected) are not."""
 
