@@ -160,6 +160,12 @@ class JpdSection:
     tahapan: tuple[StageRow, ...]
 
     @property
+    def kebutuhan_dihitung(self) -> bool:
+        """Stage 2 done for the year: some item has its availability or its cost stated (else
+        the needs table would only repeat table B's requirements, every other cell empty)."""
+        return any(n.tersedia is not None or n.biaya is not None for n in self.kebutuhan)
+
+    @property
     def mutu_barang(self) -> tuple[MutuRow, ...]:
         return tuple(m for m in self.mutu if m.jenis == MutuKind.BARANG_JASA)
 
