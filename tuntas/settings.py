@@ -158,7 +158,28 @@ DATABASES = {"default": _database()}
 
 # Background jobs (django-tasks): queued in the database, run by `tuntas db_worker`. Tests use the
 # immediate backend (override_settings) or call the task function directly.
-TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# TUNTAS_TASKS_BACKEND=rq: the same tasks go to RQ over Redis (TUNTAS_REDIS_URL), run by any
+# number of `tuntas rqworker --job-class django_tasks_rq.Job` on any number of machines sharing
+# the database (README, "Many workers: RQ over Redis"). TUNTAS_RQ_BATAS_DETIK: a job's time limit.
+TASKS_BACKEND = os.environ.get("TUNTAS_TASKS_BACKEND", "").strip().lower() or "db"
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    REDIS_URL = os.environ.get("TUNTAS_REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+    RQ_QUEUES: dict[str, Any] = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("TUNTAS_RQ_BATAS_DETIK", "").strip() or 1800),
+        }
+    }
+    TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+elif TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TUNTAS_TASKS_BACKEND harus 'db' (bawaan) atau 'rq', bukan {TASKS_BACKEND!r}."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The public address of this installation: printed under every approved report's fingerprint

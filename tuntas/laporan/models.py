@@ -68,3 +68,92 @@ class Seal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.pemda_id} {self.year}/{self.quarter}"
+
+
+# --- background builds (services: report_build_*; views_builds.py) ---------------------------
+
+
+class BuildKind(models.TextChoices):
+    PEMDA = "pemda", _("Laporan Penerapan SPM")
+    PROVINSI = "provinsi", _("Laporan konsolidasi provinsi")
+    NASIONAL = "nasional", _("Ringkasan nasional")
+    ESPM = "espm", _("Ekspor e-SPM")
+
+
+class BuildFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "DOCX"
+    XLSX = "xlsx", "XLSX"
+
+
+class BuildStatus(models.TextChoices):
+    ANTRE = "antre", _("Menunggu antrean")
+    BERJALAN = "berjalan", _("Sedang dibangun")
+    SELESAI = "selesai", _("Selesai")
+    GAGAL = "gagal", _("Gagal")
+
+
+BUILD_ACTIVE = (BuildStatus.ANTRE, BuildStatus.BERJALAN)
+
+
+class ReportBuild(models.Model):
+    """One file of a report built by a background task (django-tasks: the database queue, or RQ
+    over Redis). The file is kept in the row (``content``) so that a worker on another machine
+    can deliver it. ``pemda`` is empty only for the national summary; ``quarter`` 0 is the
+    annual report. ``updated_at`` is the running build's heartbeat: a build "berjalan" without
+    one for ``services.BUILD_STALE_AFTER`` lost its worker and is marked failed.
+    ``dedup_key`` (kind, pemda, year, quarter, format) is unique among queued and running
+    builds: the same build asked twice is the one build."""
+
+    pemda = models.ForeignKey(
+        Pemda, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=BuildKind.choices)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan (0 = tahunan)"))
+    fmt = models.CharField(_("format"), max_length=4, choices=BuildFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=BuildStatus.choices, default=BuildStatus.ANTRE
+    )
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    step = models.CharField(_("langkah"), max_length=200, blank=True)
+    file_name = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    mime = models.CharField(_("jenis berkas"), max_length=100, blank=True)
+    content = models.BinaryField(_("isi berkas"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dedup_key = models.CharField(max_length=80)
+    task_id = models.CharField(_("id tugas"), max_length=64, blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pembangunan laporan")
+        verbose_name_plural = _("pembangunan laporan")
+        indexes = [
+            models.Index(fields=["pemda", "year", "quarter"], name="reportbuild_period"),
+            models.Index(fields=["status", "updated_at"], name="reportbuild_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedup_key"],
+                condition=models.Q(status__in=["antre", "berjalan"]),
+                name="reportbuild_one_active",
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="reportbuild_pct"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"#{self.pk} {self.kind} {self.pemda_id or '-'} {self.year}/{self.quarter} {self.fmt}"
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BuildStatus.SELESAI, BuildStatus.GAGAL)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
-from tuntas.laporan.models import ReportText, Seal, TextKey
+from tuntas.akun.scope import Scope
+from tuntas.laporan.models import ReportBuild, ReportText, Seal, TextKey
 from tuntas.organisasi.models import Pemda
 
 SEAL_CODE = re.compile(r"^[0-9a-f]{16}$")
@@ -63,3 +66,44 @@ def site_url() -> str:
 def verification_url(code: str) -> str:
     """Where anyone checks a printed fingerprint: ``<site>/verifikasi/<code>/``."""
     return f"{site_url()}/verifikasi/{code}/"
+
+
+# --- background builds ------------------------------------------------------------------------
+
+
+def can_read_national(scope: Scope) -> bool:
+    """The national summary: pusat and the system administrator only."""
+    user: User | AnonymousUser = scope.user
+    return scope.is_pusat or bool(user.is_authenticated and user.is_superuser)
+
+
+def report_build_for_user(*, scope: Scope, build_id: int) -> ReportBuild | None:
+    """A build (without its file) if the user may read its pemda (the national summary: pusat
+    and the administrator); None otherwise, so that missing and forbidden look the same."""
+    build = (
+        ReportBuild.objects.select_related("pemda", "requested_by")
+        .defer("content")
+        .filter(pk=build_id)
+        .first()
+    )
+    if build is None:
+        return None
+    if build.pemda is None:
+        return build if can_read_national(scope) else None
+    return build if scope.can_read(build.pemda) else None
+
+
+def report_build_content(build: ReportBuild) -> bytes:
+    """The built file (read only for a download)."""
+    data = ReportBuild.objects.filter(pk=build.pk).values_list("content", flat=True).first()
+    return bytes(data) if data is not None else b""
+
+
+def report_builds_recent(*, pemda: Pemda | None, limit: int = 10) -> QuerySet[ReportBuild]:
+    """The latest builds of a pemda (None: the national summaries), newest first."""
+    builds = ReportBuild.objects.defer("content").select_related("requested_by")
+    builds = builds.filter(pemda=pemda) if pemda else builds.filter(pemda__isnull=True)
+    return builds.order_by("-created_at", "-pk")[:limit]
+
+
+# --- end background builds ---

@@ -3,7 +3,7 @@ the app; keep a new route inside its block and add it to tuntas/testing/access.p
 
 from django.urls import path
 
-from tuntas.laporan import views, views_data, views_espm, views_konsolidasi
+from tuntas.laporan import views, views_builds, views_data, views_espm, views_konsolidasi
 
 urlpatterns = [
     # --- the region's report (views.py) ---
@@ -70,5 +70,17 @@ urlpatterns = [
     path("data/<slug:dataset>/metadata.json", views_data.dataset_metadata, name="data-metadata"),
     # --- end open data ---
     # --- background builds (views_builds.py) ---
+    path("pemda/<str:kode>/laporan/bangun/", views_builds.build_request, name="laporan-bangun"),
+    path(
+        "nasional/laporan/bangun/",
+        views_builds.build_request_national,
+        name="laporan-bangun-nasional",
+    ),
+    path("laporan/bangun/<num:build>/", views_builds.build_status, name="laporan-bangun-status"),
+    path(
+        "laporan/bangun/<num:build>/unduh/",
+        views_builds.build_download,
+        name="laporan-bangun-unduh",
+    ),
     # --- end background builds ---
 ]

@@ -116,7 +116,7 @@ PUBLIC = (
     Check("post", {}, default=405, anonymous=405),
 )
 
-# fixtures referred to in kwargs: {opd} {user} {membership} {job} {upload}
+# fixtures referred to in kwargs: {opd} {user} {membership} {job} {upload} {build} ...
 SITE: dict[str, Route] = {
     # --- accounts and language
     "beranda": Route(
@@ -707,6 +707,17 @@ SITE: dict[str, Route] = {
     "penerima-daftar": Route(BY_NAME, by_name(200, 400)),
     "penerima-nik": Route(BY_NAME, by_name(None, 400)),
     "penerima-ekspor": Route(BY_NAME, by_name(200, 400)),
+    # --- background builds of report files (laporan/views_builds.py): whoever reads the pemda
+    # may ask for its reports (an empty form: 400) and follow and download its builds; the
+    # national summary: pusat only. The fixture's build is a finished one of pemda A.
+    "laporan-bangun": Route(
+        K, (Check("get", every(200, A_READERS)), Check("post", every(400, A_READERS)))
+    ),
+    "laporan-bangun-nasional": Route(
+        {}, (Check("get", {"pusat": 200}), Check("post", {"pusat": 400}))
+    ),
+    "laporan-bangun-status": Route({"build": "{build}"}, read_page(A_READERS)),
+    "laporan-bangun-unduh": Route({"build": "{build}"}, read_page(A_READERS)),
     # --- deadline reminders: each signed-in user's own (an empty POST marks nothing: back, 302)
     "pengingat": Route({}, (Check("get", {}, default=200), Check("post", {}, default=405))),
     "pengingat-dibaca": Route({}, (Check("get", {}, default=405), Check("post", {}, default=302))),
@@ -788,7 +799,16 @@ def access_fixture(case: object) -> dict[str, str]:
         pemda=pemda, jpd=Jpd.objects.get(code="1.02.K07"), year=2025, sub_kegiatan=sub,
         amount=1000000,
     )  # fmt: skip
+    # a finished report build of pemda A (laporan: background builds)
+    from tuntas.laporan.models import ReportBuild
+
+    build = ReportBuild.objects.create(
+        pemda=pemda, kind="pemda", year=2025, quarter=2, fmt="xlsx", status="selesai",
+        progress=100, file_name="uji.xlsx", mime="application/octet-stream", content=b"PK",
+        size=2, dedup_key="pemda:32.75:2025:2:xlsx", requested_by=users["admin_a"],
+    )  # fmt: skip
     return {
+        "build": str(build.pk),
         "dokumen": str(dokumen.pk),
         "aksi": str(aksi.pk),
         "line": str(line.pk),

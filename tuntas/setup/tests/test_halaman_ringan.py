@@ -154,10 +154,11 @@ class HtmxWhereUsedTest(SimpleTestCase):
             name for name in pages if HTMX_BLOCK.search(templates[name]) and name not in needing
         )
         self.assertEqual(needless, [], "pages that load htmx without using it")
-        # the four live pages of today: entry form, by-name list, import job, pengampu
+        # the live pages of today: report build, entry form, by-name list, import job, pengampu
         self.assertEqual(
             needing,
             [
+                "laporan/bangun_status.html",
                 "pendataan/isian.html",
                 "penerima/daftar.html",
                 "penerima/impor.html",
