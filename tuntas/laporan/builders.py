@@ -38,7 +38,7 @@ KINDS = ("pemda", "provinsi", "nasional", "espm")  # models.BuildKind
 FORMATS = ("pdf", "docx", "xlsx")  # models.BuildFormat
 
 # the modules whose import registers the shipped builders (dotted paths)
-BUILDER_MODULES: tuple[str, ...] = ()
+BUILDER_MODULES: tuple[str, ...] = ("tuntas.laporan.builders_shipped",)
 
 _REGISTRY: dict[tuple[str, str], Builder] = {}
 _loaded = False

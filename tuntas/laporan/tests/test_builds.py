@@ -348,10 +348,10 @@ class DatabaseQueueTests(BuildTestCase):
         self.assertContains(response, "Tahun harus berupa angka", status_code=400)
         response = self.ask(tw=7)
         self.assertContains(response, "Periode harus tahunan atau triwulan", status_code=400)
-        # a kab/kota has no consolidated report; no PDF builder is registered in these tests
+        # a kab/kota has no consolidated report; the e-SPM file is XLSX only
         response = self.ask(jenis="provinsi")
         self.assertContains(response, "Jenis laporan “provinsi” tidak tersedia", status_code=400)
-        response = self.ask(format="pdf")
+        response = self.ask(jenis="espm", format="pdf")
         self.assertContains(response, "dalam format PDF belum tersedia", status_code=400)
         self.assertEqual(ReportBuild.objects.count(), 0)
 
