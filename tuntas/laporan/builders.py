@@ -34,7 +34,7 @@ Progress: TypeAlias = Callable[[int, str], None]
 Built: TypeAlias = tuple[bytes, str, str]
 Builder: TypeAlias = Callable[[Pemda | None, int, int, Progress], Built]
 
-KINDS = ("pemda", "provinsi", "nasional", "espm")  # models.BuildKind
+KINDS = ("pemda", "provinsi", "paket", "nasional", "espm")  # models.BuildKind
 FORMATS = ("pdf", "docx", "xlsx")  # models.BuildFormat
 
 # the modules whose import registers the shipped builders (dotted paths)

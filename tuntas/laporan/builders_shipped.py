@@ -38,3 +38,24 @@ register("provinsi", "xlsx")(konsolidasi_files.province_xlsx)
 register("nasional", "pdf")(konsolidasi_files.national_pdf)
 register("nasional", "xlsx")(konsolidasi_files.national_xlsx)
 register("espm", "xlsx")(espm_build)
+
+
+@register("paket", "pdf")
+def province_pack_pdf(pemda: Pemda | None, year: int, quarter: int, progress: Progress) -> Built:
+    """The province's consolidated report and every kab/kota's profile in one PDF, the profiles
+    shared among the workers (``paket.pack_build``)."""
+    from tuntas.laporan.paket import pack_build
+    from tuntas.laporan.tasks import report_pack_task
+
+    if pemda is None or pemda.level != "provinsi":
+        raise DomainError("Paket laporan dibuat untuk satu provinsi.")
+    content = pack_build(
+        province=pemda,
+        year=year,
+        quarter=quarter,
+        summary=lambda: konsolidasi_files.province_pdf(pemda, year, quarter)[0],
+        enqueue=lambda pack_id: report_pack_task.enqueue(pack_id),
+        progress=progress,
+    )
+    period = f"{year}-tw{quarter}" if quarter else f"{year}-tahunan"
+    return content, f"paket-laporan-spm-{pemda.code}-{period}.pdf", "application/pdf"

@@ -76,6 +76,7 @@ class Seal(models.Model):
 class BuildKind(models.TextChoices):
     PEMDA = "pemda", _("Laporan Penerapan SPM")
     PROVINSI = "provinsi", _("Laporan konsolidasi provinsi")
+    PAKET = "paket", _("Paket provinsi: konsolidasi dan profil setiap kab/kota")
     NASIONAL = "nasional", _("Ringkasan nasional")
     ESPM = "espm", _("Ekspor e-SPM")
 
@@ -157,3 +158,51 @@ class ReportBuild(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (BuildStatus.SELESAI, BuildStatus.GAGAL)
+
+
+class PartStatus(models.TextChoices):
+    ANTRE = "antre", _("Menunggu")
+    BERJALAN = "berjalan", _("Sedang dibangun")
+    SELESAI = "selesai", _("Selesai")
+    GAGAL = "gagal", _("Gagal")
+
+
+class ReportPack(models.Model):
+    """A province's report pack being built: its parts (one per kab/kota) are shared among the
+    workers that run its build and its helper tasks (``paket.py``). Deleted once merged."""
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan (0 = tahunan)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paket laporan")
+        verbose_name_plural = _("paket laporan")
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.year}/{self.quarter}"
+
+
+class ReportPart(models.Model):
+    """One kab/kota's profile in a pack: claimed by one worker at a time (a conditional UPDATE
+    from antre to berjalan), its PDF kept here until the pack is merged. ``claimed_at`` is
+    renewed while it runs; a part claimed too long ago lost its worker and is claimed again."""
+
+    pack = models.ForeignKey(ReportPack, on_delete=models.CASCADE, related_name="parts")
+    pemda = models.ForeignKey(Pemda, on_delete=models.CASCADE, related_name="+")
+    index = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=PartStatus.choices, default=PartStatus.ANTRE)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("bagian paket laporan")
+        verbose_name_plural = _("bagian paket laporan")
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "index"], name="reportpart_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack_id}#{self.index} {self.pemda_id}"

@@ -174,7 +174,7 @@ def _validate_build(*, kind: str, pemda: Pemda | None, year: int, quarter: int, 
         raise DomainError("Ringkasan nasional tidak dibuat untuk satu pemda.")
     if kind != BuildKind.NASIONAL and pemda is None:
         raise DomainError("Pemda harus dipilih untuk laporan ini.")
-    if kind == BuildKind.PROVINSI and pemda is not None and pemda.level != "provinsi":
+    if kind in (BuildKind.PROVINSI, BuildKind.PAKET) and pemda and pemda.level != "provinsi":
         raise DomainError("Laporan konsolidasi hanya untuk pemda provinsi.")
     last = timezone.localdate().year
     if not FIRST_YEAR <= year <= last:

@@ -36,7 +36,7 @@ def _kinds_for(pemda: Pemda | None) -> list[str]:
         return [BuildKind.NASIONAL]
     kinds = [BuildKind.PEMDA, BuildKind.ESPM]
     if pemda.level == "provinsi":
-        kinds.insert(1, BuildKind.PROVINSI)
+        kinds[1:1] = [BuildKind.PROVINSI, BuildKind.PAKET]
     return [str(k) for k in kinds]
 
 
