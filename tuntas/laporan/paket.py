@@ -73,7 +73,7 @@ def pack_merge(parts: list[tuple[str, bytes]]) -> bytes:
     writer = PdfWriter()
     for title, content in parts:
         start = len(writer.pages)
-        writer.append(io.BytesIO(content))
+        writer.append(io.BytesIO(content), import_outline=False)
         writer.add_outline_item(title=title, page_number=start)
     out = io.BytesIO()
     writer.write(out)
