@@ -127,7 +127,7 @@ def province_with_workers(year: int, workers: int, timeout: float) -> tuple[floa
                 "--no-startup-delay",
                 "--worker-id",
                 f"bench-{workers}-{i}",
-            ],  # fmt: skip
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -24,13 +24,15 @@ def one_page(text: str) -> bytes:
     return HTML(string=f"<p>{text}</p>").write_pdf()
 
 
-class PackTests(PersonaTestCase):
+class PackCase(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.bogor = pemda_register(code="32.01")
+        pemda_register(code="32.01")
         entry_fill(cls.pemda_a, "1.02.K07", year=YEAR, quarter=4, sasaran=12345, terlayani=6789)
 
+
+class PackTests(PackCase):
     def test_one_worker_builds_every_part_and_merges_with_bookmarks(self):
         queued: list[int] = []
         steps: list[str] = []
@@ -80,15 +82,17 @@ class PackTests(PersonaTestCase):
                 raise RuntimeError("rusak")
             return one_page(pemda.name)
 
-        with mock.patch.object(paket, "profile_pdf", side_effect=render):
-            with self.assertRaisesMessage(paket.PackFailed, "Kabupaten Bogor"):
-                paket.pack_build(province=self.prov, year=YEAR, quarter=0,
-                                 summary=lambda: one_page("s"), enqueue=lambda _pk: None,
-                                 progress=lambda *_: None)  # fmt: skip
+        with (
+            mock.patch.object(paket, "profile_pdf", side_effect=render),
+            self.assertRaisesMessage(paket.PackFailed, "Kabupaten Bogor"),
+        ):
+            paket.pack_build(province=self.prov, year=YEAR, quarter=0,
+                             summary=lambda: one_page("s"), enqueue=lambda _pk: None,
+                             progress=lambda *_: None)  # fmt: skip
         self.assertFalse(ReportPack.objects.exists())
 
 
-class PackBuilderTests(PackTests):
+class PackBuilderTests(PackCase):
     def test_the_registered_builder_makes_the_pack(self):
         from tuntas.laporan.builders import builder_get
 
