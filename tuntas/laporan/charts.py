@@ -115,6 +115,12 @@ def _svg(figure: Any) -> str:
     return text.strip()
 
 
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def _band_lines(axes: Any, bands: Sequence[Band], *, vertical: bool) -> None:
     """A thin dashed line at each band's lower limit (named beside it on a vertical chart;
     a horizontal chart has the limits as its ticks and the names in its legend)."""
@@ -184,6 +190,17 @@ def kabkota_bar(rows: Sequence[Bar], *, bands: Sequence[Band] = (), title: str =
 def urusan_profile(rows: Sequence[Bar], *, bands: Sequence[Band] = (), title: str = "") -> str:
     """A region's urusan profile: a vertical bar per urusan, coloured by its category, the value
     on top, the method's band limits as dashed lines."""
+    return _svg(_urusan_figure(rows, bands=bands, title=title))
+
+
+def urusan_profile_png(
+    rows: Sequence[Bar], *, bands: Sequence[Band] = (), title: str = ""
+) -> bytes:
+    """The same drawing as PNG (for the DOCX: Word has no inline SVG)."""
+    return _png(_urusan_figure(rows, bands=bands, title=title))
+
+
+def _urusan_figure(rows: Sequence[Bar], *, bands: Sequence[Band], title: str) -> Any:
     figure = _figure(2.6)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))
@@ -203,7 +220,7 @@ def urusan_profile(rows: Sequence[Bar], *, bands: Sequence[Band] = (), title: st
     _band_lines(axes, bands, vertical=False)
     if title:
         axes.set_title(_text(title), loc="left", fontsize=9)
-    return _svg(figure)
+    return figure
 
 
 def trend_years(points: Mapping[str, Sequence[float | Decimal | None]], *, title: str = "") -> str:
@@ -211,6 +228,17 @@ def trend_years(points: Mapping[str, Sequence[float | Decimal | None]], *, title
     ``dasbor.views.trend_by_year`` gives it). Quarterly entries are cumulative toward the year's
     target, so every year starts low again: drawn as a line of its own, a new year does not read
     as a collapse."""
+    return _svg(_trend_figure(points, title=title))
+
+
+def trend_years_png(
+    points: Mapping[str, Sequence[float | Decimal | None]], *, title: str = ""
+) -> bytes:
+    """The same drawing as PNG (for the DOCX)."""
+    return _png(_trend_figure(points, title=title))
+
+
+def _trend_figure(points: Mapping[str, Sequence[float | Decimal | None]], *, title: str) -> Any:
     figure = _figure(2.4)
     axes = figure.add_subplot()
     years = sorted(points)
@@ -236,4 +264,4 @@ def trend_years(points: Mapping[str, Sequence[float | Decimal | None]], *, title
         axes.legend(frameon=False, fontsize=7, loc="lower right", ncol=min(len(years), 5))
     if title:
         axes.set_title(_text(title), loc="left", fontsize=9)
-    return _svg(figure)
+    return figure

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tuntas.laporan.document import ReportData, report_data
+
+if TYPE_CHECKING:
+    from tuntas.laporan.charts import Bar
 from tuntas.laporan.models import Seal
 from tuntas.laporan.services import report_seal
 from tuntas.organisasi.models import Pemda
@@ -41,14 +45,19 @@ def trend_points(data: ReportData) -> dict[str, list[float | None]]:
     return years
 
 
+def urusan_bars(data: ReportData) -> list[Bar]:
+    """One bar per urusan (its name wrapped to fit under the bar), coloured by its category."""
+    from tuntas.laporan.charts import Bar
+
+    return [Bar(textwrap.fill(u.nama, 11), u.shown.nilai, u.shown.kategori) for u in data.urusan]
+
+
 def charts_for(data: ReportData) -> dict[str, str]:
     """The report's charts as inline SVG (matplotlib), for the PDF: the urusan profile and the
     trend per year."""
     from tuntas.laporan import charts
 
-    bars = [
-        charts.Bar(textwrap.fill(u.nama, 11), u.shown.nilai, u.shown.kategori) for u in data.urusan
-    ]
+    bars = urusan_bars(data)
     out = {}
     if any(b.value is not None for b in bars):
         out["grafik_urusan"] = charts.urusan_profile(bars, bands=data.method.bands)

@@ -635,6 +635,34 @@ def _jpd(w: _Writer, data: ReportData, jpd: JpdSection) -> None:
         )
 
 
+def _urusan_png(data: ReportData) -> bytes | None:
+    from tuntas.laporan import charts
+    from tuntas.laporan.files import urusan_bars
+
+    bars = urusan_bars(data)
+    if not any(b.value is not None for b in bars):
+        return None
+    return charts.urusan_profile_png(bars, bands=data.method.bands)
+
+
+def _trend_png(data: ReportData) -> bytes | None:
+    from tuntas.laporan import charts
+    from tuntas.laporan.files import trend_points
+
+    points = trend_points(data)
+    return charts.trend_years_png(points) if points else None
+
+
+def _chart(w: _Writer, png: bytes | None, caption: str) -> None:
+    """A chart as a picture the width of the text, with its caption (the PDF's, in words)."""
+    if png is None:
+        return
+    from docx.shared import Cm
+
+    w.doc.add_picture(io.BytesIO(png), width=Cm(15))
+    w.para(caption, size=8)
+
+
 def _bab_ii(w: _Writer, data: ReportData) -> None:
     w.heading(_("BAB II PENERAPAN DAN PENCAPAIAN SPM"), 1, center=True)
     w.para(_scores(data))
@@ -647,7 +675,14 @@ def _bab_ii(w: _Writer, data: ReportData) -> None:
             ],
             weights=[1, 5, 1.2, 1.6],
         )
+        _chart(w, _urusan_png(data), _("Profil urusan: nilai tiap urusan pada periode laporan."))
     if data.trend:
+        _chart(
+            w,
+            _trend_png(data),
+            _("Tren indeks: satu garis per tahun, TW1 sampai TW4. Capaian kumulatif menuju "
+              "sasaran tahunan, sehingga awal tahun selalu lebih rendah."),
+        )  # fmt: skip
         w.para(_("Tren indeks SPM"), bold=True)
         w.table(
             [_("Tahun"), _("Triwulan"), _("Indeks (%)")],

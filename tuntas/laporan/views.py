@@ -141,9 +141,21 @@ def verify(request: HttpRequest, kode: str) -> HttpResponse:
     """Public (no login): which pemda, period and approval a fingerprint belongs to, or that it
     matches nothing."""
     found = selectors.seal_lookup(kode)
+    status = ""
+    if found is not None:
+        status = (
+            ReportStatus(found.status).label
+            if found.status in ReportStatus.values
+            else found.status
+        )
     return render(
         request,
         "laporan/verifikasi.html",
-        {"kode": kode[:64], "sidik": found, "terkini": selectors.seal_is_current(found)},
+        {
+            "kode": kode[:64],
+            "sidik": found,
+            "status_nama": status,
+            "terkini": selectors.seal_is_current(found),
+        },
         status=200 if found else 404,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import tempfile
 from decimal import Decimal
@@ -261,3 +262,18 @@ class EngineTests(TestCase):
         self.assertIsNone(share_of(0, 0))
         with self.assertRaises(ValueError):
             budget_use(Decimal(-1), None)
+
+
+class DocxChartTests(ReportCase):
+    def test_docx_carries_the_charts_and_the_fingerprint(self):
+        import docx
+
+        from tuntas.laporan.files_docx import fingerprint_from_file, report_docx
+
+        self.approve()
+        data = report_data(self.pemda_a, YEAR, TW)
+        seal = report_seal(data)
+        content = report_docx(data, seal)
+        document = docx.Document(io.BytesIO(content))
+        self.assertEqual(len(document.inline_shapes), 2)  # urusan profile and trend
+        self.assertEqual(fingerprint_from_file(content), seal.code)
