@@ -144,6 +144,16 @@ def verify(request: HttpRequest, kode: str) -> HttpResponse:
     return render(
         request,
         "laporan/verifikasi.html",
-        {"kode": kode[:64], "sidik": found, "terkini": selectors.seal_is_current(found)},
+        {
+            "kode": kode[:64],
+            "sidik": found,
+            "terkini": selectors.seal_is_current(found),
+            # the status's name ("Disetujui"), not its stored value
+            "status_nama": (
+                ReportStatus(found.status).label
+                if found and found.status in ReportStatus.values
+                else getattr(found, "status", "")
+            ),
+        },
         status=200 if found else 404,
     )
