@@ -136,6 +136,10 @@ def texts_edit(request: HttpRequest, kode: str, tahun: int) -> HttpResponse:
     )
 
 
+def _status_name(status: str) -> str:
+    return str(ReportStatus(status).label) if status in ReportStatus.values else status
+
+
 @require_safe
 def verify(request: HttpRequest, kode: str) -> HttpResponse:
     """Public (no login): which pemda, period and approval a fingerprint belongs to, or that it
@@ -154,8 +158,9 @@ def verify(request: HttpRequest, kode: str) -> HttpResponse:
         {
             "kode": kode[:64],
             "sidik": found,
-            "status_nama": status,
             "terkini": selectors.seal_is_current(found),
+            # the status's name ("Disetujui"), not its stored value
+            "status_nama": _status_name(found.status) if found else "",
         },
         status=200 if found else 404,
     )

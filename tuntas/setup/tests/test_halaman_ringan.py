@@ -27,7 +27,8 @@ CHART_LIBRARY = "vendor/chartjs/"
 # what the browser fetches before `load`: blocking or deferred scripts and stylesheets
 SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
 STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"stylesheet\"[^>]*\bhref=\"([^\"]+)\"")
-LATER = re.compile(r"\bdata-pustaka=\"([^\"]+)\"")  # fetched by tren.js after `load`
+LATER = re.compile(r"\bdata-pustaka=\"([^\"]+)\"")  # fetched by tren.js / grafik.js after `load`
+CHART_CANVAS = re.compile(r"<canvas id=\"(?:tren|grafik-urusan)\"")
 HTMX = "vendor/htmx/"
 HTMX_ATTRIBUTE = re.compile(r"\shx-(?:get|post|put|patch|delete|trigger|target|swap|select)=")
 INCLUDE = re.compile(r"{%\s*include\s+\"([^\"]+)\"")
@@ -72,6 +73,8 @@ class FirstViewBudgetTest(PersonaTestCase):
             ("operator_kes", f"/pemda/32.75/isian/{y}/{q}/"),
             ("operator_kes", f"/pemda/32.75/isian/{y}/{q}/1.02.K07/"),
             ("operator_kes", "/pemda/32.75/penerima/"),
+            # the region's report of a quarter on screen: every JPD's tables
+            ("pimpinan_a", f"/pemda/32.75/laporan/{y}/{q}/"),
         ]
 
     def fetch(self, persona: str | None, path: str) -> str:
@@ -107,7 +110,7 @@ class FirstViewBudgetTest(PersonaTestCase):
             )
             later = [u for u in LATER.findall(html) if CHART_LIBRARY in u]
             if later:
-                self.assertIn('<canvas id="tren"', html, path)
+                self.assertRegex(html, CHART_CANVAS, path)
                 with_chart.append(path)
             else:
                 self.assertNotIn(CHART_LIBRARY, html, path)
@@ -115,8 +118,10 @@ class FirstViewBudgetTest(PersonaTestCase):
             self.assertEqual(
                 any(HTMX in u for u in blocking), bool(HTMX_ATTRIBUTE.search(html)), path
             )
-        # the region dashboard draws the trend chart; no other main page has one
-        self.assertEqual(with_chart, ["/pemda/32.75/"])
+        # the region dashboard draws the trend chart, the region's report its urusan profile and
+        # trend; no other main page has one
+        report = f"/pemda/32.75/laporan/{self.year}/{self.quarter}/"
+        self.assertEqual(with_chart, ["/pemda/32.75/", report])
         # the library would break the budget if a page loaded it before `load`
         chart = gzip_size(static_file("/static/" + CHART_LIBRARY + "chart.umd.min.js"))
         self.assertGreater(chart, 50 * 1024)

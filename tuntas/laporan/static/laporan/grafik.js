@@ -10,16 +10,29 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  function lines(text, width) {
+    /* a long urusan name on lines of about ``width`` characters (Chart.js draws an array of
+       strings as one label on several lines), so a phone shows it whole */
+    var out = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { out.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    });
+    if (line) out.push(line);
+    return out;
+  }
   function draw() {
+    var narrow = window.innerWidth < 700;
     var profile = data("profil-urusan");
     var canvas = document.getElementById("grafik-urusan");
     if (canvas && profile && profile.length) {
       new window.Chart(canvas, {
         type: "bar",
-        data: {labels: profile.map(function (u) { return u.nama; }),
+        data: {labels: profile.map(function (u) { return lines(u.nama, narrow ? 18 : 40); }),
                datasets: [{label: canvas.dataset.seri, data: profile.map(function (u) { return u.nilai; }),
                            backgroundColor: "#0b5d8f"}]},
-        options: {animation: false, indexAxis: "y", scales: {x: {min: 0, max: 100}},
+        options: {animation: false, maintainAspectRatio: false, indexAxis: "y",
+                  scales: {x: {min: 0, max: 100}, y: {ticks: {autoSkip: false}}},
                   plugins: {legend: {display: false}}}
       });
     }
@@ -34,7 +47,8 @@
           return {label: year, data: years[year], borderColor: colour, backgroundColor: colour,
                   borderWidth: i === names.length - 1 ? 3 : 2, spanGaps: true};
         })},
-        options: {animation: false, scales: {y: {suggestedMin: 0, suggestedMax: 100}}}
+        options: {animation: false, maintainAspectRatio: false,
+                  scales: {y: {suggestedMin: 0, suggestedMax: 100}}}
       });
     }
   }
