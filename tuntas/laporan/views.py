@@ -145,13 +145,6 @@ def verify(request: HttpRequest, kode: str) -> HttpResponse:
     """Public (no login): which pemda, period and approval a fingerprint belongs to, or that it
     matches nothing."""
     found = selectors.seal_lookup(kode)
-    status = ""
-    if found is not None:
-        status = (
-            ReportStatus(found.status).label
-            if found.status in ReportStatus.values
-            else found.status
-        )
     return render(
         request,
         "laporan/verifikasi.html",
