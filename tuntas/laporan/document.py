@@ -41,6 +41,7 @@ from tuntas.perencanaan.action_plan import action_items
 from tuntas.perencanaan.budget import JpdBudget, budget_overview, budget_totals
 from tuntas.perencanaan.stages import pemda_stages
 from tuntas.perhitungan.engine import Method, capaian_penerima, mutu_items_short_first
+from tuntas.perhitungan.kebutuhan import money_total
 from tuntas.perhitungan.laporan import budget_use, not_yet_served
 
 APPROVED = (ReportStatus.DISETUJUI, ReportStatus.DIKIRIM, ReportStatus.DITERIMA)
@@ -161,9 +162,9 @@ class JpdSection:
 
     @property
     def kebutuhan_dihitung(self) -> bool:
-        """Stage 2 done for the year: some item has its availability or its cost stated (else
-        the needs table would only repeat table B's requirements, every other cell empty)."""
-        return any(n.tersedia is not None or n.biaya is not None for n in self.kebutuhan)
+        """Stage 2 begun for the year, by the stages' own rule (``perencanaan.stages``): else
+        the needs table would only repeat table B's requirements, every other cell empty."""
+        return any(s.nomor == 2 and s.status != "belum" for s in self.tahapan)
 
     @property
     def mutu_barang(self) -> tuple[MutuRow, ...]:
@@ -217,6 +218,8 @@ class ReportData:
     head_title: str
     approval: Approval
     budget_total: dict[str, Any]
+    alokasi_total: Decimal  # the JPD's reported pagu (table C), summed
+    realisasi_total: Decimal  # and their realisation to the period's end
     stage_summary: tuple[tuple[int, str, int, int, int], ...]  # (no, name, done, partly, total)
     actions: tuple[ActionRow, ...]
     annex: tuple[AnnexTable, ...]
@@ -533,6 +536,8 @@ def report_data(
         head_title=head_title(pemda),
         approval=approval_of(pemda, year, quarter),
         budget_total=budget_totals(list(budgets.values())),
+        alokasi_total=money_total(j.anggaran.alokasi for v in sections.values() for j in v),
+        realisasi_total=money_total(j.anggaran.realisasi for v in sections.values() for j in v),
         stage_summary=tuple((s.number, s.name, s.done, s.partly, s.total) for s in stage_summary),
         actions=tuple(
             ActionRow(
@@ -592,6 +597,8 @@ def canonical(data: ReportData) -> dict[str, Any]:
             "triwulan": _plain(data.approval.quarters),
         },
         "anggaran": _plain(data.budget_total),
+        "alokasi": _plain(data.alokasi_total),
+        "realisasi": _plain(data.realisasi_total),
         "tahapan": _plain(data.stage_summary),
         "rencana_aksi": _plain(data.actions),
         "lampiran": _plain(data.annex),
