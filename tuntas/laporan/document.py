@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tuntas.alur.models import JpdState, ReportState, ReportStatus
@@ -417,7 +418,15 @@ def report_data(
     """Everything the report of ``pemda`` for ``year`` (``quarter`` None: the annual report)
     prints. A fixed number of queries per JPD at most (the registry annex per JPD that has
     one). ``full=False`` reads only the achievement tables (A, B, C, nilai, category, problems):
-    a kab/kota's profile in its province's consolidated report."""
+    a kab/kota's profile in its province's consolidated report.
+
+    Always in Indonesian, whatever the reader's language: the report is an official Indonesian
+    document, and its fingerprint must not depend on who looked at it in which language."""
+    with translation.override("id"):
+        return _report_data(pemda, year, quarter, full=full)
+
+
+def _report_data(pemda: Pemda, year: int, quarter: int | None, *, full: bool) -> ReportData:
     method = pemda.scoring_method.to_method()
     last = quarter or 4
     jpds = list(

@@ -277,3 +277,16 @@ class DocxChartTests(ReportCase):
         document = docx.Document(io.BytesIO(content))
         self.assertEqual(len(document.inline_shapes), 2)  # urusan profile and trend
         self.assertEqual(fingerprint_from_file(content), seal.code)
+
+
+class LanguageTests(ReportCase):
+    def test_the_fingerprint_does_not_depend_on_the_readers_language(self):
+        from django.utils import translation
+
+        self.approve()
+        with translation.override("en"):
+            english = digest(report_data(self.pemda_a, YEAR, TW))
+        with translation.override("id"):
+            indonesian = digest(report_data(self.pemda_a, YEAR, TW))
+        self.assertEqual(english, indonesian)
+        self.assertIn("Wali Kota", report_data(self.pemda_a, YEAR, TW).head_title)
