@@ -53,8 +53,9 @@ def seed() -> float:
 
 def region(year: int, repeat: int) -> dict[str, float]:
     from tuntas.laporan.document import report_data
-    from tuntas.laporan.files import charts_for, report_file
+    from tuntas.laporan.files import report_file
     from tuntas.laporan.files_pdf import report_html
+    from tuntas.laporan.report_charts import charts_for
     from tuntas.laporan.services import report_seal
     from tuntas.organisasi.models import Pemda
 

@@ -637,7 +637,7 @@ def _jpd(w: _Writer, data: ReportData, jpd: JpdSection) -> None:
 
 def _urusan_png(data: ReportData) -> bytes | None:
     from tuntas.laporan import charts
-    from tuntas.laporan.files import urusan_bars
+    from tuntas.laporan.report_charts import urusan_bars
 
     bars = urusan_bars(data)
     if not any(b.value is not None for b in bars):
@@ -647,7 +647,7 @@ def _urusan_png(data: ReportData) -> bytes | None:
 
 def _trend_png(data: ReportData) -> bytes | None:
     from tuntas.laporan import charts
-    from tuntas.laporan.files import trend_points
+    from tuntas.laporan.report_charts import trend_points
 
     points = trend_points(data)
     return charts.trend_years_png(points) if points else None

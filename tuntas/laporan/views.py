@@ -17,8 +17,9 @@ from tuntas.alur.models import ReportStatus
 from tuntas.alur.policy import is_spm_team
 from tuntas.laporan import selectors, services
 from tuntas.laporan.document import report_data
-from tuntas.laporan.files import FORMATS, report_file, trend_points
+from tuntas.laporan.files import FORMATS, report_file
 from tuntas.laporan.models import TextKey
+from tuntas.laporan.report_charts import trend_points
 from tuntas.laporan.texts import default_texts
 from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.selectors import year_choices
