@@ -46,6 +46,17 @@ SEEN: list[tuple[int, str, str]] = []
 CALLS: list[tuple[str | None, int, int]] = []
 
 
+def use_builder(case: Any, kind: str, fmt: str, func: Any) -> None:
+    """Use ``func`` as the builder of (kind, fmt) for one test, then put the shipped one back
+    (later tests in the same process, the browser tests among them, need it)."""
+    previous = builders.builder_get(kind, fmt)
+    builders.register(kind, fmt)(func)
+    if previous is None:
+        case.addCleanup(builders.unregister, kind, fmt)
+    else:
+        case.addCleanup(lambda: builders.register(kind, fmt)(previous))
+
+
 def small_xlsx(pemda: Pemda | None, year: int, quarter: int, progress: builders.Progress) -> Any:
     """A real one-sheet workbook with the period in it."""
     CALLS.append((pemda.code if pemda else None, year, quarter))
@@ -86,8 +97,7 @@ class BuildTestCase(PersonaTestCase):
         SEEN.clear()
         CALLS.clear()
         for kind, fmt, func in self.REGISTERED:
-            builders.register(kind, fmt)(func)
-            self.addCleanup(builders.unregister, kind, fmt)
+            use_builder(self, kind, fmt, func)
 
     def ask(self, persona: str = "admin_a", kode: str = "32.75", **form: Any) -> Any:
         self.login(persona)
@@ -253,8 +263,7 @@ class DatabaseQueueTests(BuildTestCase):
         def stopped(*args: Any) -> Any:
             raise KeyboardInterrupt  # the worker told to stop in the middle
 
-        builders.register("pemda", "docx")(stopped)
-        self.addCleanup(builders.unregister, "pemda", "docx")
+        use_builder(self, "pemda", "docx", stopped)
         self.ask(format="docx")
         build = self.last()
         with self.assertRaises(KeyboardInterrupt):
@@ -390,8 +399,7 @@ class DatabaseQueueTests(BuildTestCase):
         self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_a_province_asks_for_its_consolidated_report(self):
-        builders.register("provinsi", "xlsx")(small_xlsx)
-        self.addCleanup(builders.unregister, "provinsi", "xlsx")
+        use_builder(self, "provinsi", "xlsx", small_xlsx)
         page = self.client.get(reverse("laporan-bangun", args=["32"]))
         self.login("provinsi_jabar")
         page = self.client.get(reverse("laporan-bangun", args=["32"]))
