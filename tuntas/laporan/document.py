@@ -462,7 +462,11 @@ def _report_data(pemda: Pemda, year: int, quarter: int | None, *, full: bool) ->
     )
     opds = {code: opd.name for code, opd in pengampu_opds(pemda=pemda).items()}
     budgets = {b.jpd.code: b for b in budget_overview(pemda, year)} if full else {}
-    all_stages = pemda_stages(pemda, year) if full else None
+    all_stages = (
+        pemda_stages(pemda, year, needs={code: b.needs for code, b in budgets.items()})
+        if full
+        else None
+    )
     stages = {s.jpd.code: s for s in all_stages.jpds} if all_stages else {}
     stage_summary = all_stages.summary if all_stages else []
 

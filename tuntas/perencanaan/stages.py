@@ -262,10 +262,17 @@ def stage_documents(pemda: Pemda, year: int) -> list[StageDocument]:
     )
 
 
-def pemda_stages(pemda: Pemda, year: int, jpd_code: str | None = None) -> PemdaStages:
+def pemda_stages(
+    pemda: Pemda,
+    year: int,
+    jpd_code: str | None = None,
+    *,
+    needs: dict[str, JpdNeeds] | None = None,
+) -> PemdaStages:
     """The four stages of every JPD of the pemda's level (or one) for a year, in code order:
     what the stage page shows and the SPM report (issue 14) reads. A fixed number of queries
-    plus the needs of each JPD (``selectors.jpd_needs``)."""
+    plus the needs of each JPD (``selectors.jpd_needs``), unless the caller already has them
+    (``needs``, by JPD code: the report reads them once for its budget tables too)."""
     jpds = list(Jpd.objects.filter(level=pemda.level).order_by("code"))
     if jpd_code is not None:
         jpds = [j for j in jpds if j.code == jpd_code]
@@ -311,7 +318,8 @@ def pemda_stages(pemda: Pemda, year: int, jpd_code: str | None = None) -> PemdaS
             has_list=code in this_year,
             sasaran=targets.get(code),
         )
-        two = stage_two(jpd_needs(pemda, jpd, year, units=units))
+        known = needs.get(code) if needs is not None else None
+        two = stage_two(known if known is not None else jpd_needs(pemda, jpd, year, units=units))
         line = lines.get(code)
         three = stage_three(
             lines=line["n"] if line else 0,
