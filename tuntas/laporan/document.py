@@ -27,6 +27,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tuntas.alur.locks import LOCKED_REPORT
 from tuntas.alur.models import JpdState, ReportState, ReportStatus
 from tuntas.katalog.models import Jpd, JpdVersion, MutuItem, MutuKind, Urusan
 from tuntas.katalog.selectors import jpd_version_for_year
@@ -45,9 +46,10 @@ from tuntas.perhitungan.engine import Method, capaian_penerima, mutu_items_short
 from tuntas.perhitungan.kebutuhan import money_total
 from tuntas.perhitungan.laporan import budget_use, not_yet_served
 
-APPROVED = (ReportStatus.DISETUJUI, ReportStatus.DIKIRIM, ReportStatus.DITERIMA)
+APPROVED = LOCKED_REPORT
 """A quarter's report counts as approved once the head approved it, and stays so when sent and
-accepted; returned or reopened (disusun) it is not."""
+accepted; returned or reopened (disusun) it is not: the very statuses that lock the quarter
+(``alur.locks``), so what a report prints as approved can no longer change."""
 
 
 # --- the rows of the "format SPM Kemendagri" tables ----------------------------------------
