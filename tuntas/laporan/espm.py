@@ -28,6 +28,7 @@ from tuntas.core.errors import DomainError
 from tuntas.core.formatting import tanggal, waktu
 from tuntas.core.safe_write import TitleBlock, xlsx_text, xlsx_title
 from tuntas.katalog.models import MutuKind
+from tuntas.laporan.builders import Progress
 from tuntas.laporan.document import (
     ActionRow,
     BudgetLineRow,
@@ -42,8 +43,6 @@ from tuntas.laporan.espm_schema import PATHS, LayoutFile, SheetModel, layout_loa
 from tuntas.organisasi.models import Pemda
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-Progress = Callable[[int, str], None]
 
 
 class EspmPeriodInvalid(DomainError):

@@ -3,8 +3,7 @@ Used by the download, the command and the background build."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from tuntas.laporan.builders import Progress
 from tuntas.laporan.document import ReportData, report_data
 from tuntas.laporan.models import Seal
 from tuntas.laporan.report_charts import charts_for
@@ -17,8 +16,6 @@ MIMES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-Progress = Callable[[int, str], None]
 
 
 def _quiet(percent: int, step: str) -> None:

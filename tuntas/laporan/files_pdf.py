@@ -22,15 +22,27 @@ from tuntas.core.formatting import waktu
 from tuntas.laporan.document import ReportData
 from tuntas.laporan.models import Seal
 from tuntas.laporan.selectors import verification_url
+from tuntas.perencanaan.exports_rencana_aksi import no_fetch
 
 PDF_MIME = "application/pdf"
 PRINT_CSS = "laporan/laporan.css"
 KEYWORD = re.compile(r"sidik:([0-9a-f]{16})")
 
 
-def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    """Nothing is fetched (no file, no network), whatever a text typed by a user might name."""
-    raise ValueError(f"tidak mengambil sumber luar: {url[:80]}")
+def pdf_from_html(html: str, stylesheets: list[str], css: str = "") -> bytes:
+    """Every PDF of the reports: ``html`` printed by WeasyPrint with the static stylesheets
+    ``stylesheets`` (then ``css``, generated), nothing fetched from outside (no file, no
+    network, whatever a text typed by a user might name)."""
+    from weasyprint import CSS, HTML  # heavy: loaded when a PDF is asked for
+
+    sheets = [CSS(string=css, url_fetcher=no_fetch)] if css else []
+    for name in stylesheets:
+        path = finders.find(name)
+        if not path:
+            raise FileNotFoundError(name)
+        sheets.append(CSS(string=Path(str(path)).read_text(encoding="utf-8"), url_fetcher=no_fetch))
+    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=sheets)
+    return pdf
 
 
 def verify_url(seal: Seal) -> str:
@@ -81,15 +93,7 @@ def report_html(data: ReportData, seal: Seal | None, charts: dict[str, str] | No
 
 
 def report_pdf(data: ReportData, seal: Seal | None, charts: dict[str, str] | None = None) -> bytes:
-    from weasyprint import CSS, HTML  # heavy: loaded when a PDF is asked for
-
-    html = report_html(data, seal, charts)
-    css_path = finders.find(PRINT_CSS)
-    if not css_path:
-        raise FileNotFoundError(PRINT_CSS)
-    stylesheet = CSS(string=Path(str(css_path)).read_text(encoding="utf-8"), url_fetcher=no_fetch)
-    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet])
-    return pdf
+    return pdf_from_html(report_html(data, seal, charts), [PRINT_CSS])
 
 
 def fingerprint_from_pdf(content: bytes) -> str | None:

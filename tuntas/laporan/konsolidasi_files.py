@@ -13,20 +13,20 @@ national ones every pemda."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tuntas.alur.tenggat import ReportingRate
 from tuntas.core.formatting import waktu
 from tuntas.core.safe_write import TitleBlock
 from tuntas.dasbor.exports import XLSX_TYPE, Cell, Column, Table, xlsx_workbook
 from tuntas.laporan import charts
+from tuntas.laporan.builders import Progress
+from tuntas.laporan.files_pdf import pdf_from_html
 from tuntas.laporan.konsolidasi import (
     NationalSummary,
     ProvinceReport,
@@ -35,7 +35,6 @@ from tuntas.laporan.konsolidasi import (
 )
 from tuntas.organisasi.models import Pemda
 
-Progress = Callable[[int, str], None]
 Built = tuple[bytes, str, str]
 PDF_MIME = "application/pdf"
 PRINT_CSS = "laporan/cetak.css"
@@ -44,12 +43,6 @@ NATIONAL = "Nasional"
 
 def _quiet(percent: int, step: str) -> None:
     """No one to tell (a direct download)."""
-
-
-def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's fetcher: nothing is fetched (no file, no network), whatever a name in the
-    data might say."""
-    raise ValueError(f"tidak mengambil sumber luar: {url[:80]}")
 
 
 def _now(zone: dt.tzinfo | None) -> str:
@@ -125,19 +118,9 @@ def national_context(summary: NationalSummary, *, cetak: bool) -> dict[str, Any]
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """A document template in the print page, through WeasyPrint with the print stylesheet;
     nothing fetched from outside."""
-    from weasyprint import CSS, HTML  # heavy: loaded when a PDF is asked for
-
     html = render_to_string("laporan/cetak.html", {**context, "dokumen": template})
-    css_path = finders.find(PRINT_CSS)
-    if not css_path:
-        raise FileNotFoundError(PRINT_CSS)
-    stylesheets = [
-        # the category colours from the one mapping the charts use (tuntas.css mirrors it)
-        CSS(string=charts.category_css(), url_fetcher=no_fetch),
-        CSS(string=Path(str(css_path)).read_text(encoding="utf-8"), url_fetcher=no_fetch),
-    ]
-    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=stylesheets)
-    return pdf
+    # the category colours from the one mapping the charts use (tuntas.css mirrors it)
+    return pdf_from_html(html, [PRINT_CSS], css=charts.category_css())
 
 
 def province_file_name(report: ProvinceReport, ext: str) -> str:
@@ -223,32 +206,8 @@ def province_tables(report: ProvinceReport) -> list[Table]:
             for line in report.lines
         ],
     )
-    rate = report.rate
-    reporting = Table(
-        _("Pelaporan"),
-        name,
-        [
-            Column(_("Batas waktu"), width=30),
-            Column(_("Diharapkan"), "int"),
-            Column(_("Mengirim"), "int"),
-            Column(_("Tepat waktu"), "int"),
-            Column(_("Terlambat"), "int"),
-            Column(_("Belum mengirim"), "int", 16),
-            Column(_("Tingkat pelaporan (%)"), "percent", 20),
-            Column(_("Tepat waktu (%)"), "percent", 16),
-        ],
-        [
-            [
-                report.deadline.label,
-                rate.expected,
-                rate.sent,
-                rate.on_time,
-                rate.late,
-                rate.missing,
-                rate.rate,
-                rate.on_time_rate,
-            ]
-        ],
+    reporting = _rate_table(
+        _("Pelaporan"), name, _("Diharapkan"), report.deadline.label, report.rate
     )
     categories = Table(
         _("Kategori"),
@@ -333,13 +292,19 @@ def national_tables(summary: NationalSummary) -> list[Table]:
         ],
         [[u.code, u.name, *(c.count for c in u.counts)] for u in summary.urusan],
     )
-    total = summary.total
-    national = Table(
-        _("Nasional"),
+    national = _rate_table(_("Nasional"), name, _("Pemda"), summary.deadline.label, summary.total)
+    return [provinces, urusan, national]
+
+
+def _rate_table(title: str, name: str, expected: str, deadline: str, rate: ReportingRate) -> Table:
+    """The reporting and on-time rates over a set of pemda (a province's kab/kota, or every
+    pemda of the country), from ``alur.tenggat``'s rate."""
+    return Table(
+        title,
         name,
         [
             Column(_("Batas waktu"), width=30),
-            Column(_("Pemda"), "int"),
+            Column(expected, "int"),
             Column(_("Mengirim"), "int"),
             Column(_("Tepat waktu"), "int"),
             Column(_("Terlambat"), "int"),
@@ -349,18 +314,17 @@ def national_tables(summary: NationalSummary) -> list[Table]:
         ],
         [
             [
-                summary.deadline.label,
-                total.expected,
-                total.sent,
-                total.on_time,
-                total.late,
-                total.missing,
-                total.rate,
-                total.on_time_rate,
+                deadline,
+                rate.expected,
+                rate.sent,
+                rate.on_time,
+                rate.late,
+                rate.missing,
+                rate.rate,
+                rate.on_time_rate,
             ]
         ],
     )
-    return [provinces, urusan, national]
 
 
 def _headed(tables: list[Table], title: TitleBlock) -> list[Table]:

@@ -12,9 +12,7 @@ import io
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -23,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from tuntas.alur.models import ReportStatus
 from tuntas.core.errors import DomainError
+from tuntas.laporan.builders import Progress
 from tuntas.laporan.document import report_data
-from tuntas.laporan.files_pdf import PRINT_CSS, css_string, no_fetch
+from tuntas.laporan.files_pdf import PRINT_CSS, css_string, pdf_from_html
 from tuntas.laporan.models import PartStatus, ReportPack, ReportPart
 from tuntas.organisasi.models import Pemda
 
@@ -48,22 +47,9 @@ def profile_html(pemda: Pemda, year: int, quarter: int | None, province: Pemda) 
         )
 
 
-def _stylesheet():  # type: ignore[no-untyped-def]
-    from weasyprint import CSS
-
-    css_path = finders.find(PRINT_CSS)
-    if not css_path:
-        raise FileNotFoundError(PRINT_CSS)
-    return CSS(string=Path(str(css_path)).read_text(encoding="utf-8"), url_fetcher=no_fetch)
-
-
 def profile_pdf(pemda: Pemda, year: int, quarter: int | None, province: Pemda) -> bytes:
     """One kab/kota's profile as PDF (a part of the pack)."""
-    from weasyprint import HTML
-
-    html = profile_html(pemda, year, quarter, province)
-    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[_stylesheet()])
-    return pdf
+    return pdf_from_html(profile_html(pemda, year, quarter, province), [PRINT_CSS])
 
 
 def pack_merge(parts: list[tuple[str, bytes]]) -> bytes:
@@ -158,7 +144,7 @@ def pack_build(
     quarter: int,
     summary: Callable[[], bytes],
     enqueue: Callable[[int], object],
-    progress: Callable[[int, str], None],
+    progress: Progress,
 ) -> bytes:
     """The whole pack: parts shared with the helper tasks ``enqueue(pack_id)`` starts, the
     consolidated report ``summary()`` first, then one profile per kab/kota."""
