@@ -22,15 +22,13 @@ from tuntas.laporan.models import TextKey
 from tuntas.laporan.report_charts import trend_points
 from tuntas.laporan.texts import default_texts
 from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.lookups import period_or_404
 from tuntas.pendataan.selectors import year_choices
-
-FIRST_YEAR = 2019
 
 
 def _period(tahun: int, tw: int) -> tuple[int, int | None]:
-    """``tw`` 0 is the annual report; years outside the app's range are no page (404)."""
-    if tw not in (0, 1, 2, 3, 4) or not FIRST_YEAR <= tahun <= 2100:
-        raise Http404("Periode tidak dikenal")
+    """``tw`` 0 is the annual report; a period the site does not know is no page (404)."""
+    period_or_404(tahun, tw, annual=True)
     return tahun, (tw or None)
 
 

@@ -16,15 +16,13 @@ from tuntas.akun.scope import pemda_get_for_user, request_scope
 from tuntas.laporan import konsolidasi_files as files
 from tuntas.laporan.konsolidasi import national_summary, province_report
 from tuntas.organisasi.models import Pemda
+from tuntas.pendataan.lookups import period_or_404
 from tuntas.pendataan.selectors import year_choices
 
 
 def _period(tahun: int, tw: int) -> None:
     """404 for a period the site does not know (tw 0 is the year)."""
-    if tw not in (0, 1, 2, 3, 4):
-        raise Http404(_("Triwulan harus 0 (tahunan), 1, 2, 3 atau 4."))
-    if tahun not in year_choices():
-        raise Http404(_("Tahun %(tahun)s tidak tersedia.") % {"tahun": tahun})
+    period_or_404(tahun, tw, annual=True)
 
 
 def _province(request: HttpRequest, kode: str) -> Pemda:

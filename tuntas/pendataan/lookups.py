@@ -11,8 +11,9 @@ from tuntas.organisasi.models import Pemda
 from tuntas.pendataan.selectors import jpd_get_for_pemda, year_choices
 
 
-def period_or_404(year: int, quarter: int) -> None:
-    if quarter not in (1, 2, 3, 4) or year not in year_choices():
+def period_or_404(year: int, quarter: int, *, annual: bool = False) -> None:
+    """404 for a period the site does not know; ``annual``: quarter 0 is the year (reports)."""
+    if quarter not in ((0, 1, 2, 3, 4) if annual else (1, 2, 3, 4)) or year not in year_choices():
         raise Http404("Periode tidak dikenal")
 
 
